@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Reference
+import Wire
+
+extension Fault: ExpressibleByArgument {}
+
+struct ReferenceServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the reference journey service; prints one JSON line with its addresses when ready.",
+        discussion: """
+        Serves until SIGINT or SIGTERM, then exits 0. Without --redis the state lives in an embedded \
+        store that is also served read-only over RESP (the redisURL of the ready line), so redis-cli \
+        can inspect keys and TTLs. Each --fault turns the reference into one wrong implementation \
+        from the reviews; the auditor's rules must catch every one.
+        """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 8080
+
+    @Option(name: .customLong("redis"), help: "Use this Redis (redis://[user:password@]host:port[/db]) instead of the embedded store.")
+    var redis: String?
+
+    @Option(name: .customLong("eventbridge-endpoint"), help: "Send PutEvents here (http://host:port); without it events are dropped with a log line.")
+    var eventBridgeEndpoint: String?
+
+    @Option(name: .customLong("fault"), help: "Reproduce one wrong implementation (repeatable): \(Fault.validNames).")
+    var faults: [Fault] = []
+
+    @Option(help: "Milliseconds a store command may take before a call fails closed with 503.")
+    var storeTimeoutMs = 1000
+
+    @Flag(help: "Log every request-level event (info level) on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0–65535, got \(port)") }
+        if let redis { _ = try parsedRedisURL(redis) }
+        if let eventBridgeEndpoint {
+            guard let url = URL(string: eventBridgeEndpoint), url.scheme == "http", url.host != nil else {
+                throw ValidationError("--eventbridge-endpoint must be an http:// URL, got '\(eventBridgeEndpoint)'")
+            }
+        }
+        guard storeTimeoutMs > 0 else { throw ValidationError("--store-timeout-ms must be positive") }
+    }
+
+    func run() async throws {
+        AuditorCommand.bootstrapLogging()
+        var configuration = ReferenceConfiguration(
+            host: host, port: port,
+            redisURL: try redis.map(parsedRedisURL),
+            eventBridgeEndpoint: eventBridgeEndpoint.flatMap(URL.init(string:)),
+            faults: Set(faults)
+        )
+        configuration.storeTimeout = .milliseconds(Int64(storeTimeoutMs))
+        configuration.logLevel = verbose ? .info : .notice
+        do {
+            try await ReferenceServer.run(configuration, signals: [.sigterm, .sigint]) { addresses in
+                // Unbuffered: a test or script waiting on this line must see it at once.
+                FileHandle.standardOutput.write(Data((addresses.jsonLine + "\n").utf8))
+            }
+        } catch let error as ReferenceError {
+            FileHandle.standardError.write(Data("auditor: \(error)\n".utf8))
+            throw ExitCodes.couldNotComplete
+        }
+    }
+
+    private func parsedRedisURL(_ text: String) throws -> RedisURL {
+        do { return try RedisURL(parsing: text) } catch { throw ValidationError("--redis: \(error)") }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Calls 4 and 5: `arrived` and `stop-journey` both end the journey; they differ in the arrival
+/// radius check, the OTP and the event's `reason`.
+extension JourneyService {
+    public func arrived(sessionId: String, authorization: String?) async -> APIResponse {
+        await respond {
+            let (journey, location) = try await endableJourney(sessionId: sessionId, authorization: authorization)
+            if !faults.contains(.noArrivalRadius) {
+                guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
+                guard let location else { throw APIError(400, "No location reported yet: cannot confirm arrival") }
+                let meters = location.coordinate.distance(to: session.studentHomeLocation)
+                if meters > ContractLimits.arrivalRadiusMeters {
+                    throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit 150 m)")
+                }
+            }
+            let arrivedAt = Timestamp.string(now())
+            try await end(journey, reason: "arrived", at: arrivedAt)
+            if var session = try await directory.session(sessionId) {
+                session.status = "arrived"
+                try await directory.save(session)
+            }
+            let otp = String(format: "%04d", Int.random(in: 0...9999))
+            return .success(200, "Arrival confirmed", data: ["sessionId": sessionId, "otp": otp, "arrivedAt": arrivedAt])
+        }
+    }
+
+    public func stopJourney(sessionId: String, authorization: String?) async -> APIResponse {
+        await respond {
+            let (journey, _) = try await endableJourney(sessionId: sessionId, authorization: authorization)
+            let stoppedAt = Timestamp.string(now())
+            try await end(journey, reason: "cancelled", at: stoppedAt)
+            return .success(200, "Journey stopped", data: ["sessionId": sessionId, "stoppedAt": stoppedAt])
+        }
+    }
+
+    /// Authenticate → journey active (404) → ownership (403); also returns the last known location.
+    private func endableJourney(sessionId: String, authorization: String?) async throws -> (JourneyRecord, LocationRecord?) {
+        let caller = try await authenticate(authorization)
+        guard let journey = try await activeJourney(sessionId) else { throw APIError(404, "No active journey for this session") }
+        guard journey.trainerId == caller.id else { throw APIError(403, "Only this journey's trainer can end it") }
+        let location = try await journeyState.get(StateKeys.location(trainerId: journey.trainerId, sessionId: sessionId))
+            .flatMap(LocationRecord.decode)
+        return (journey, location)
+    }
+
+    /// Deletes the journey and location keys, leaves the ended marker (410 for late updates), publishes.
+    private func end(_ journey: JourneyRecord, reason: String, at time: String) async throws {
+        let sessionId = journey.sessionId
+        if !faults.contains(.noCleanup) {
+            try await journeyState.delete([
+                StateKeys.journeyActive(sessionId), StateKeys.location(trainerId: journey.trainerId, sessionId: sessionId),
+            ])
+        }
+        if !faults.contains(.goneAs404) {
+            try await journeyState.set(StateKeys.journeyEnded(sessionId), reason, ttl: StateKeys.endedTTL)
+        }
+        try await events.publish("TrainerJourneyEnded", detail: [
+            "trainerId": journey.trainerId, "studentId": journey.studentId, "sessionId": sessionId, "endTime": time, "reason": reason,
+        ])
+    }
+}

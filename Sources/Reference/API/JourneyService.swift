@@ -1,0 +1,86 @@
+import Foundation
+
+/// The journey API of CONTRACT.md as plain async functions: request values in, `APIResponse` out.
+/// The router only translates HTTP to these calls, so the logic is the same whatever serves it.
+public struct JourneyService: Sendable {
+    /// The shared store: the directory, and the contract's keys unless `in-memory-state` is on.
+    let store: any JourneyStore
+    /// Where journey and location keys go: `store`, or a process-local store under `in-memory-state`.
+    let journeyState: any JourneyStore
+    let directory: SessionDirectory
+    let events: EventPublisher
+    let faults: Set<Fault>
+    let now: @Sendable () -> Date
+
+    public init(store: any JourneyStore, events: EventPublisher, faults: Set<Fault>, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.journeyState = faults.contains(.inMemoryState) ? EmbeddedStore() : store
+        self.directory = SessionDirectory(store: store)
+        self.events = events
+        self.faults = faults
+        self.now = now
+    }
+
+    /// Runs one call: contract errors become their status, a store failure becomes 503 (fail closed).
+    func respond(_ body: () async throws -> APIResponse) async -> APIResponse {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            return .failure(error)
+        } catch let error as StoreUnavailable {
+            return .failure(APIError(503, "State store unavailable, try again: \(error.reason)"))
+        } catch {
+            return .failure(APIError(500, "Internal error: \(error)"))
+        }
+    }
+
+    /// `Authorization: Bearer <token>` → the user, or 401 for a missing or unknown token.
+    func authenticate(_ authorization: String?) async throws -> SessionDirectory.User {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { throw APIError.unauthorized }
+        let token = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, let user = try await directory.user(forToken: token) else { throw APIError.unauthorized }
+        return user
+    }
+
+    /// The active journey record, if `journey:active:{id}` exists.
+    func activeJourney(_ sessionId: String) async throws -> JourneyRecord? {
+        guard let text = try await journeyState.get(StateKeys.journeyActive(sessionId)) else { return nil }
+        return try? JSONDecoder().decode(JourneyRecord.self, from: Data(text.utf8))
+    }
+}
+
+/// The value of `journey:active:{sessionId}`.
+struct JourneyRecord: Codable, Sendable {
+    var sessionId: String
+    var trainerId: String
+    var studentId: String
+    var startedAt: String
+    var status: String
+}
+
+/// The value of the location key: the last accepted point.
+struct LocationRecord: Codable, Sendable {
+    var latitude: Double
+    var longitude: Double
+    var accuracy: Double?
+    var speed: Double?
+    var heading: Double?
+    var timestamp: String
+
+    var coordinate: Coordinate { Coordinate(latitude: latitude, longitude: longitude) }
+
+    /// The JSON object the live-polling answer shows (absent optionals omitted).
+    var object: [String: Any] {
+        var object: [String: Any] = ["latitude": latitude, "longitude": longitude, "timestamp": timestamp]
+        if let accuracy { object["accuracy"] = accuracy }
+        if let speed { object["speed"] = speed }
+        if let heading { object["heading"] = heading }
+        return object
+    }
+}
+
+extension Encodable {
+    var jsonText: String {
+        (try? JSONEncoder.sorted.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Call 3: `GET /api/v1/admin/location-tracking/journey/live?sessionId=…` (the student polls).
+extension JourneyService {
+    public func liveLocation(sessionId: String?, authorization: String?) async -> APIResponse {
+        await respond {
+            let caller = try await authenticate(authorization)
+            guard let sessionId, !sessionId.isEmpty else { throw APIError(400, "sessionId query parameter is required") }
+            guard let meta = try await sessionMeta(sessionId) else { throw APIError(404, "Session not found") }
+            if !faults.contains(.leakyLive), meta.studentId != caller.id {
+                throw APIError(403, "Only this session's student can follow its journey")
+            }
+            let journey = try await activeJourney(sessionId)
+            var location: LocationRecord?
+            if journey != nil {
+                location = try await journeyState.get(StateKeys.location(trainerId: meta.trainerId, sessionId: sessionId))
+                    .flatMap(LocationRecord.decode)
+            }
+            return .success(200, "Live location", data: [
+                "sessionId": sessionId,
+                "trainerId": meta.trainerId,
+                "location": location?.object ?? NSNull(),
+                "isActive": journey != nil,
+                "lastUpdate": location?.timestamp ?? NSNull(),
+            ])
+        }
+    }
+
+    /// `session:meta:{id}` first (written at start), the database only when it is absent.
+    private func sessionMeta(_ sessionId: String) async throws -> SessionMeta? {
+        if let text = try await store.get(StateKeys.sessionMeta(sessionId)),
+           let meta = try? JSONDecoder().decode(SessionMeta.self, from: Data(text.utf8)) {
+            return meta
+        }
+        return try await directory.session(sessionId).map {
+            SessionMeta(trainerId: $0.trainerId, studentId: $0.studentId, status: $0.status, studentHomeLocation: $0.studentHomeLocation)
+        }
+    }
+}

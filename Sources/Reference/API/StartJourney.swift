@@ -1,0 +1,55 @@
+/// Call 1: `POST /api/v1/admin/sessions/{sessionId}/start-journey`.
+extension JourneyService {
+    public func startJourney(sessionId: String, authorization: String?) async -> APIResponse {
+        await respond {
+            do {
+                return try await start(sessionId: sessionId, authorization: authorization)
+            } catch is StoreUnavailable where faults.contains(.failOpen409) {
+                // seeds/001: the SETNX timeout comes back as "not set", read as "already started".
+                throw APIError(409, "Journey already started for this session")
+            }
+        }
+    }
+
+    private func start(sessionId: String, authorization: String?) async throws -> APIResponse {
+        let caller = try await authenticate(authorization)
+        guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
+        guard session.trainerId == caller.id else { throw APIError(403, "Only this session's trainer can start its journey") }
+        guard session.status == "scheduled" else { throw APIError(400, "Session is \(session.status), not scheduled") }
+
+        let startedAt = Timestamp.string(now())
+        let record = JourneyRecord(sessionId: sessionId, trainerId: session.trainerId, studentId: session.studentId,
+                                   startedAt: startedAt, status: "active")
+        let key = StateKeys.journeyActive(sessionId)
+        let ttl = faults.contains(.journeyNoTTL) ? nil : StateKeys.journeyTTL
+        let claimed: Bool
+        if faults.contains(.checkThenSet) {
+            // seeds/002 §Race condition: two round trips; another start can pass the check in between.
+            claimed = try await !journeyState.exists(key)
+            if claimed { try await journeyState.set(key, record.jsonText, ttl: ttl) }
+        } else {
+            claimed = try await journeyState.setIfAbsent(key, record.jsonText, ttl: ttl)
+        }
+        guard claimed else { throw APIError(409, "Journey already started for this session") }
+
+        let meta = SessionMeta(trainerId: session.trainerId, studentId: session.studentId, status: session.status,
+                               studentHomeLocation: session.studentHomeLocation)
+        try await store.set(StateKeys.sessionMeta(sessionId), meta.jsonText, ttl: StateKeys.sessionMetaTTL)
+        try await journeyState.delete([StateKeys.journeyEnded(sessionId)])
+
+        try await events.publish("TrainerJourneyStarted", detail: [
+            "trainerId": session.trainerId, "studentId": session.studentId, "sessionId": sessionId, "startTime": startedAt,
+        ])
+        return .success(201, "Journey started", data: [
+            "sessionId": sessionId, "trainerId": session.trainerId, "studentId": session.studentId, "startedAt": startedAt,
+        ])
+    }
+}
+
+/// The value of `session:meta:{sessionId}`: what live polling needs without the database.
+struct SessionMeta: Codable, Sendable {
+    var trainerId: String
+    var studentId: String
+    var status: String
+    var studentHomeLocation: Coordinate
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+import NIOCore
+import Wire
+
+/// How to run the reference: where it listens, which store, where events go, which faults.
+public struct ReferenceConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 0
+    /// A real Redis; nil means the embedded store (also served read-only over RESP on loopback).
+    public var redisURL: RedisURL?
+    /// Where PutEvents go; nil means events are dropped with a log line.
+    public var eventBridgeEndpoint: URL?
+    public var faults: Set<Fault> = []
+    /// How long a store command may take before the call fails closed with 503.
+    public var storeTimeout: TimeAmount = .seconds(1)
+    /// Engine.IO heartbeat; tests shorten it to see pings quickly.
+    public var pingInterval: Duration = .seconds(25)
+    public var logLevel: Logger.Level = .notice
+
+    public init(host: String = "127.0.0.1", port: Int = 0, redisURL: RedisURL? = nil, eventBridgeEndpoint: URL? = nil, faults: Set<Fault> = []) {
+        self.host = host
+        self.port = port
+        self.redisURL = redisURL
+        self.eventBridgeEndpoint = eventBridgeEndpoint
+        self.faults = faults
+    }
+}
+
+/// The ready line of `auditor reference serve`: where each part of the running reference is.
+public struct ReferenceAddresses: Codable, Sendable, Equatable {
+    public var baseURL: String
+    /// The store to inspect; for `--redis` the given URL with its password masked.
+    public var redisURL: String
+    public var socketURL: String
+    public var faults: [String]
+
+    /// One JSON line, sorted keys.
+    public var jsonLine: String {
+        (try? JSONEncoder.sorted.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The HTTP routes of CONTRACT.md, plus the reference-only fixture supply.
+/// Handlers only translate HTTP to `JourneyService` calls and back.
+func buildRouter(service: JourneyService) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    let sessions = router.group("api/v1/admin/sessions/:sessionId")
+    sessions.post("start-journey") { request, context in
+        await service.startJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+    }
+    sessions.post("arrived") { request, context in
+        await service.arrived(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+    }
+    sessions.post("stop-journey") { request, context in
+        await service.stopJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+    }
+    let tracking = router.group("api/v1/admin/location-tracking/journey")
+    tracking.post("updates") { request, _ in
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        return await service.updateLocation(body: Array(buffer: body), authorization: request.headers[.authorization]).http
+    }
+    tracking.get("live") { request, _ in
+        await service.liveLocation(sessionId: request.uri.queryParameters.get("sessionId"), authorization: request.headers[.authorization]).http
+    }
+    router.post("__reference/fixtures") { request, _ in
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        return await service.makeFixture(body: Array(buffer: body)).http
+    }
+    return router
+}
+
+extension JourneyService {
+    /// `POST /__reference/fixtures` with an optional `{"studentHome": {latitude, longitude}}`.
+    func makeFixture(body: [UInt8]) async -> APIResponse {
+        struct FixtureRequest: Decodable { var studentHome: Coordinate? }
+        return await respond {
+            var home = Coordinate.defaultHome
+            if !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                guard let request = try? JSONDecoder().decode(FixtureRequest.self, from: Data(body)) else {
+                    throw APIError(400, #"Invalid body: expected {"studentHome": {"latitude": …, "longitude": …}} or nothing"#)
+                }
+                home = request.studentHome ?? home
+            }
+            guard home.isValid else { throw APIError(400, "studentHome out of range") }
+            let fixture = try await directory.makeFixture(studentHome: home)
+            return APIResponse(status: 201, body: Array((try? JSONEncoder.sorted.encode(fixture)) ?? Data()), headers: [])
+        }
+    }
+}
+
+extension APIResponse {
+    var http: Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json; charset=utf-8"
+        for (name, value) in headers {
+            if let field = HTTPField.Name(name) { fields[field] = value }
+        }
+        return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

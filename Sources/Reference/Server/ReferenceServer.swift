@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import Wire
+
+/// Starts the oracle: `let reference = try await ReferenceServer.start(.init(faults: [.checkThenSet]))`.
+public enum ReferenceServer {
+    /// Runs until cancelled or until one of `signals` arrives; calls `onReady` once, when listening.
+    public static func run(
+        _ configuration: ReferenceConfiguration,
+        signals: [UnixSignal] = [],
+        onReady: @escaping @Sendable (ReferenceAddresses) -> Void
+    ) async throws {
+        var logger = Logger(label: "auditor.reference")
+        logger.logLevel = configuration.logLevel
+
+        let store: any JourneyStore
+        let storeURL: String
+        var embeddedServer: EmbeddedStoreServer?
+        if let url = configuration.redisURL {
+            let redis = RedisStore(url: url, timeout: configuration.storeTimeout)
+            do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+            store = redis
+            storeURL = url.description
+        } else {
+            let embedded = EmbeddedStore()
+            let server = try await EmbeddedStoreServer.start(store: embedded, host: configuration.host)
+            embeddedServer = server
+            store = embedded
+            storeURL = "redis://\(hostForURL(configuration.host)):\(server.port)"
+        }
+        defer { if let embeddedServer { Task { await embeddedServer.stop() } } }
+
+        let events = EventPublisher(endpoint: configuration.eventBridgeEndpoint, faults: configuration.faults, logger: logger)
+        let service = JourneyService(store: store, events: events, faults: configuration.faults)
+        var socket = SocketIOEndpoint(directory: service.directory, faults: configuration.faults)
+        socket.pingInterval = configuration.pingInterval
+        let endpoint = socket
+
+        let faults = configuration.faults.sorted().map(\.rawValue)
+        let host = hostForURL(configuration.host)
+        let app = Application(
+            router: buildRouter(service: service),
+            server: .http1WebSocketUpgrade { request, _, _ in
+                guard SocketIOEndpoint.accepts(request) else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await SocketIOConnection(endpoint: endpoint, outbound: outbound).run(inbound: inbound)
+                }
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "auditor-reference"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                onReady(ReferenceAddresses(
+                    baseURL: "http://\(host):\(port)", redisURL: storeURL,
+                    socketURL: "ws://\(host):\(port)/socket.io/", faults: faults
+                ))
+            },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: signals)
+    }
+
+    /// Starts in the background and returns once listening; `stop()` ends it.
+    public static func start(_ configuration: ReferenceConfiguration = .init()) async throws -> RunningReference {
+        let (ready, continuation) = AsyncStream.makeStream(of: ReferenceAddresses.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await run(configuration) { continuation.yield($0) }
+        }
+        for await addresses in ready {
+            return RunningReference(addresses: addresses, task: task)
+        }
+        try await task.value
+        throw ReferenceError.stoppedBeforeReady
+    }
+
+    static func hostForURL(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
+    }
+}
+
+/// A reference started in-process; `stop()` shuts it down gracefully.
+public final class RunningReference: Sendable {
+    public let addresses: ReferenceAddresses
+    private let task: Task<Void, Error>
+
+    init(addresses: ReferenceAddresses, task: Task<Void, Error>) {
+        self.addresses = addresses
+        self.task = task
+    }
+
+    public var baseURL: URL { URL(string: addresses.baseURL)! }
+
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+public enum ReferenceError: Error, CustomStringConvertible {
+    case redisUnreachable(url: String, reason: String)
+    case stoppedBeforeReady
+
+    public var description: String {
+        switch self {
+        case .redisUnreachable(let url, let reason): return "cannot reach Redis at \(url): \(reason)"
+        case .stoppedBeforeReady: return "the reference stopped before it was listening"
+        }
+    }
+}

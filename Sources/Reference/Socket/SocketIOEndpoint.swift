@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Wire
+
+/// `/socket.io/`: chat only. The only event with a handler is `chatMessage`, relayed to the other
+/// party of its session. Under `ws-location-handlers` the seeds' travel handlers exist as well.
+struct SocketIOEndpoint: Sendable {
+    let directory: SessionDirectory
+    let hub = ChatHub()
+    let travel: TravelHandlers?
+    var pingInterval: Duration = .seconds(25)
+    var pingTimeout: Duration = .seconds(20)
+
+    init(directory: SessionDirectory, faults: Set<Fault>) {
+        self.directory = directory
+        self.travel = faults.contains(.wsLocationHandlers) ? TravelHandlers() : nil
+    }
+
+    /// Engine.IO v4 over WebSocket only: `/socket.io/?EIO=4&transport=websocket`.
+    static func accepts(_ request: HTTPRequest) -> Bool {
+        guard let target = request.path, let components = URLComponents(string: target) else { return false }
+        let path = components.path
+        guard path == "/socket.io/" || path == "/socket.io" else { return false }
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a })
+        return query["EIO"] == "4" && query["transport"] == "websocket"
+    }
+
+    /// Answers one event; the returned value is the ack's argument list (nil: no handler, no ack).
+    func handle(event: String, arguments: [Any], from user: SessionDirectory.User) async -> [Any]? {
+        if event == "chatMessage" {
+            return await relayChat(arguments.first as? [String: Any] ?? [:], from: user)
+        }
+        return await travel?.handle(event: event, arguments: arguments, from: user, hub: hub)
+    }
+
+    private func relayChat(_ message: [String: Any], from user: SessionDirectory.User) async -> [Any] {
+        guard let sessionId = message["sessionId"] as? String, let text = message["text"] as? String else {
+            return [["ok": false, "error": "chatMessage needs {sessionId, text}"]]
+        }
+        guard let session = try? await directory.session(sessionId),
+              user.id == session.trainerId || user.id == session.studentId else {
+            return [["ok": false, "error": "not a party to this session"]]
+        }
+        let recipient = user.id == session.trainerId ? session.studentId : session.trainerId
+        let relayed = SocketIOPacket.event("chatMessage", [["sessionId": sessionId, "text": text, "from": user.id]])
+        await hub.send(SocketIOFrame(text: EngineIOPacket(.message, relayed.encoded).encoded), to: recipient)
+        return [["ok": true]]
+    }
+}

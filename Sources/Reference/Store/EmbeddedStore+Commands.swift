@@ -1,0 +1,77 @@
+import Wire
+
+/// The embedded store's answers to the read commands a Redis inspector sends, so the auditor can
+/// read `redisURL` of the embedded reference exactly as it reads a production Redis.
+/// Writes are refused: the only writer is the reference itself, in process.
+extension EmbeddedStore {
+    static let readOnlyError = RESPValue.error("READONLY the reference's embedded store answers read commands only (PING TTL PTTL EXISTS TYPE GET HGETALL SCAN KEYS DBSIZE)")
+
+    static let writeCommands: Set<String> = [
+        "SET", "SETEX", "PSETEX", "SETNX", "DEL", "UNLINK", "EXPIRE", "PEXPIRE", "EXPIREAT", "PERSIST",
+        "HSET", "HMSET", "HDEL", "INCR", "DECR", "INCRBY", "APPEND", "RENAME", "FLUSHALL", "FLUSHDB",
+        "MSET", "GETDEL", "GETSET", "LPUSH", "RPUSH", "SADD", "ZADD", "COPY", "RESTORE", "MOVE",
+    ]
+
+    /// Answers one command; `words[0]` is the command name in any case.
+    public func answer(_ words: [String]) -> RESPValue {
+        guard let name = words.first?.uppercased() else { return .error("ERR empty command") }
+        let args = Array(words.dropFirst())
+        if Self.writeCommands.contains(name) { return Self.readOnlyError }
+        return read { lookup, allKeys in
+            switch name {
+            case "PING":
+                return args.first.map { .bulk($0) } ?? .simpleString("PONG")
+            case "ECHO" where args.count == 1:
+                return .bulk(args[0])
+            case "GET" where args.count == 1:
+                return lookup(args[0]).map { .bulk($0.value) } ?? .bulkString(nil)
+            case "EXISTS" where !args.isEmpty:
+                return .integer(args.filter { lookup($0) != nil }.count)
+            case "TYPE" where args.count == 1:
+                return .simpleString(lookup(args[0]) == nil ? "none" : "string")
+            case "TTL" where args.count == 1, "PTTL" where args.count == 1:
+                guard let entry = lookup(args[0]) else { return .integer(-2) }
+                guard let remaining = entry.remaining else { return .integer(-1) }
+                let ms = Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+                // Redis rounds TTL to the nearest second (ttl.c: (ttl+500)/1000).
+                return .integer(name == "PTTL" ? ms : (ms + 500) / 1000)
+            case "HGETALL" where args.count == 1:
+                return lookup(args[0]) == nil ? .array([]) : .error("WRONGTYPE Operation against a key holding the wrong kind of value")
+            case "KEYS" where args.count == 1:
+                let glob = GlobPattern(args[0])
+                return .array(allKeys().filter(glob.matches).sorted().map { .bulk($0) })
+            case "SCAN" where !args.isEmpty:
+                return Self.scan(args, keys: allKeys())
+            case "DBSIZE":
+                return .integer(allKeys().count)
+            case "SELECT" where args.count == 1:
+                return args[0] == "0" ? .simpleString("OK") : .error("ERR DB index is out of range")
+            case "AUTH":
+                return .error("ERR AUTH <password> called without any password configured for the default user")
+            case "QUIT":
+                return .simpleString("OK")
+            case "GET", "EXISTS", "TYPE", "TTL", "PTTL", "HGETALL", "KEYS", "SCAN", "SELECT", "ECHO":
+                return .error("ERR wrong number of arguments for '\(name.lowercased())' command")
+            default:
+                return .error("ERR unknown command '\(words[0])'")
+            }
+        }
+    }
+
+    /// `SCAN cursor [MATCH pattern] [COUNT n]`: one pass returns every match with cursor 0,
+    /// which the SCAN contract allows (a full iteration may take a single call).
+    private static func scan(_ args: [String], keys: [String]) -> RESPValue {
+        guard args[0] == "0" || Int(args[0]) != nil else { return .error("ERR invalid cursor") }
+        var glob: GlobPattern?
+        var i = 1
+        while i < args.count {
+            switch args[i].uppercased() {
+            case "MATCH" where i + 1 < args.count: glob = GlobPattern(args[i + 1]); i += 2
+            case "COUNT" where i + 1 < args.count, "TYPE" where i + 1 < args.count: i += 2
+            default: return .error("ERR syntax error")
+            }
+        }
+        let matched = keys.filter { glob?.matches($0) ?? true }.sorted()
+        return .array([.bulk("0"), .array(matched.map { .bulk($0) })])
+    }
+}

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// An in-process key-value store with Redis's TTL semantics, so the oracle needs no Redis.
+///
+/// Expiry is lazy (an expired key is invisible from the instant it expires) plus a sweep every
+/// few thousand writes, so a long load run does not accumulate dead keys. Only string values
+/// are written by the reference, so only strings are stored.
+public final class EmbeddedStore: JourneyStore {
+    struct Entry {
+        var value: String
+        var expiresAt: ContinuousClock.Instant?
+    }
+
+    struct State {
+        var entries: [String: Entry] = [:]
+        var writesSinceSweep = 0
+    }
+
+    private let state = Mutex(State())
+    private let clock = ContinuousClock()
+
+    public init() {}
+
+    public func get(_ key: String) async throws -> String? {
+        let now = clock.now
+        return state.withLock { $0.live(key, now: now)?.value }
+    }
+
+    public func set(_ key: String, _ value: String, ttl: Int?) async throws {
+        let entry = Entry(value: value, expiresAt: ttl.map { clock.now + .seconds($0) })
+        let now = clock.now
+        state.withLock { state in
+            state.entries[key] = entry
+            state.noteWrite(now: now)
+        }
+    }
+
+    public func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool {
+        let now = clock.now
+        let entry = Entry(value: value, expiresAt: ttl.map { now + .seconds($0) })
+        return state.withLock { state in
+            if state.live(key, now: now) != nil { return false }
+            state.entries[key] = entry
+            state.noteWrite(now: now)
+            return true
+        }
+    }
+
+    public func exists(_ key: String) async throws -> Bool {
+        let now = clock.now
+        return state.withLock { $0.live(key, now: now) != nil }
+    }
+
+    public func delete(_ keys: [String]) async throws {
+        state.withLock { state in
+            for key in keys { state.entries[key] = nil }
+        }
+    }
+
+    /// A consistent view for the read-only RESP port: the value and remaining time of each live key.
+    func read<T>(_ body: (_ lookup: (String) -> (value: String, remaining: Duration?)?, _ keys: () -> [String]) -> T) -> T {
+        let now = clock.now
+        return state.withLock { state in
+            body(
+                { key in state.live(key, now: now).map { ($0.value, $0.expiresAt.map { $0 - now }) } },
+                { state.entries.compactMap { key, entry in (entry.expiresAt.map { $0 > now } ?? true) ? key : nil } }
+            )
+        }
+    }
+}
+
+extension EmbeddedStore.State {
+    func live(_ key: String, now: ContinuousClock.Instant) -> EmbeddedStore.Entry? {
+        guard let entry = entries[key] else { return nil }
+        if let expiresAt = entry.expiresAt, expiresAt <= now { return nil }
+        return entry
+    }
+
+    mutating func noteWrite(now: ContinuousClock.Instant) {
+        writesSinceSweep += 1
+        guard writesSinceSweep >= 4096 else { return }
+        writesSinceSweep = 0
+        entries = entries.filter { $0.value.expiresAt.map { $0 > now } ?? true }
+    }
+}

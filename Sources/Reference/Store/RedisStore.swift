@@ -1,0 +1,81 @@
+import NIOCore
+import Wire
+
+/// The store on a real Redis, over one pipelined RESP connection that is re-opened on demand.
+///
+/// Re-opening matters for fail-closed behaviour: when Redis is cut, every call fails fast with
+/// `StoreUnavailable` (→ 503), and when it comes back the next call reconnects by itself.
+public final class RedisStore: JourneyStore {
+    private let connections: ConnectionSlot
+
+    public init(url: RedisURL, timeout: TimeAmount = .seconds(1)) {
+        connections = ConnectionSlot(url: url, timeout: timeout)
+    }
+
+    public func get(_ key: String) async throws -> String? {
+        let reply = try await run(["GET", key])
+        return reply.isNull ? nil : reply.string
+    }
+
+    public func set(_ key: String, _ value: String, ttl: Int?) async throws {
+        try await run(["SET", key, value] + (ttl.map { ["EX", String($0)] } ?? []))
+    }
+
+    public func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool {
+        let reply = try await run(["SET", key, value] + (ttl.map { ["EX", String($0)] } ?? []) + ["NX"])
+        return !reply.isNull
+    }
+
+    public func exists(_ key: String) async throws -> Bool {
+        try await run(["EXISTS", key]).int == 1
+    }
+
+    public func delete(_ keys: [String]) async throws {
+        guard !keys.isEmpty else { return }
+        try await run(["DEL"] + keys)
+    }
+
+    /// Checks that Redis answers, so `reference serve --redis` fails at start-up, not on the first request.
+    public func ping() async throws {
+        try await run(["PING"])
+    }
+
+    @discardableResult
+    private func run(_ words: [String]) async throws -> RESPValue {
+        do {
+            let connection = try await connections.current()
+            let reply = try await connection.send(words)
+            if case .error(let message) = reply { throw StoreUnavailable("Redis error: \(message)") }
+            return reply
+        } catch let error as StoreUnavailable {
+            throw error
+        } catch {
+            throw StoreUnavailable("\(error)")
+        }
+    }
+}
+
+/// Holds the live connection; concurrent callers share one connect attempt.
+actor ConnectionSlot {
+    private let url: RedisURL
+    private let timeout: TimeAmount
+    private var connection: RESPConnection?
+    private var connecting: Task<RESPConnection, Error>?
+
+    init(url: RedisURL, timeout: TimeAmount) {
+        self.url = url
+        self.timeout = timeout
+    }
+
+    func current() async throws -> RESPConnection {
+        if let connection, connection.isActive { return connection }
+        connection = nil
+        if let connecting { return try await connecting.value }
+        let task = Task { [url, timeout] in try await RESPConnection.connect(to: url, timeout: timeout) }
+        connecting = task
+        defer { connecting = nil }
+        let fresh = try await task.value
+        connection = fresh
+        return fresh
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// A request as the auditor and the reference send it: small, JSON-bodied, to an http:// URL.
+public struct HTTPRequestSpec: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(method: String, url: URL, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What came back: status, headers (names as sent, looked up case-insensitively) and the body.
+public struct HTTPResponseData: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// The body parsed as a JSON object, or nil when it is not one.
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+    }
+}
+
+public enum HTTPClientError: Error, CustomStringConvertible {
+    case unsupportedURL(String)
+    case timedOut(seconds: Double)
+    case connectionClosed
+
+    public var description: String {
+        switch self {
+        case .unsupportedURL(let url): return "unsupported URL \(url) (http:// only)"
+        case .timedOut(let seconds): return "no answer within \(seconds) s"
+        case .connectionClosed: return "connection closed before a full response"
+        }
+    }
+}
