@@ -52,6 +52,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         AuditorCommand.bootstrapLogging()
+        SignalMask.unblockTermination()
         var configuration = ReferenceConfiguration(
             host: host, port: port,
             redisURL: try redis.map(parsedRedisURL),

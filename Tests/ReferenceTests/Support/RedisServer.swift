@@ -1,0 +1,67 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOPosix
+import Wire
+
+/// A real `redis-server` for one test, on a free loopback port, ready when its log says so.
+final class RedisServer: Sendable {
+    let url: RedisURL
+    private let process: Process
+
+    private init(url: RedisURL, process: Process) {
+        self.url = url
+        self.process = process
+    }
+
+    static func start() async throws -> RedisServer {
+        guard let executable = ProcessRunner.which("redis-server") else {
+            throw TestSetupError("redis-server is not installed: run scripts/test, which installs it")
+        }
+        var lastError = ""
+        for _ in 0..<5 {
+            let port = try await freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let log = try await ProcessRunner.waitForLine(in: output, containing: ["Ready to accept connections", "Address already in use"], timeout: 15)
+            if log.contains("Ready to accept connections") {
+                return RedisServer(url: RedisURL(host: "127.0.0.1", port: port), process: process)
+            }
+            lastError = log
+            process.terminate()
+            process.waitUntilExit()
+        }
+        throw TestSetupError("redis-server did not start: \(lastError)")
+    }
+
+    /// Cuts the store abruptly, as a crash would. SIGKILL, because a child spawned from a
+    /// dispatch thread inherits that thread's blocked signals and would ignore SIGTERM.
+    func kill() {
+        guard process.isRunning else { return }
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit { kill() }
+
+    /// A port the kernel just handed out for port 0, released for redis-server to take.
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
