@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -20,13 +21,17 @@ let package = Package(
         .executableTarget(
             name: "Auditor",
             dependencies: [
-                "Reference", "Probes", "Checks",
+                "Engine", "Reference", "Probes", "Checks", "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Pure value types: judging evidence never touches a network.
-        .target(name: "Checks"),
+        .target(
+            name: "Checks",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/rules")]
+        ),
         // The protocols both the reference and the probes speak: RESP, Engine.IO/Socket.IO, a small HTTP/1.1 client.
         .target(
             name: "Wire",
@@ -36,10 +41,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Runs an audit: the oracle and the target side by side, rule by rule.
+        .target(name: "Engine", dependencies: ["Checks", "Probes", "Reference", "Wire"]),
         .target(
             name: "Probes",
             dependencies: [
-                "Wire",
+                "Wire", "Checks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

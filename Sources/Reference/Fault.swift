@@ -29,6 +29,10 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     case noEvents = "no-events"
     /// `arrived` succeeds at any distance from the student's home.
     case noArrivalRadius = "no-arrival-radius"
+    /// Live polling answers without a valid token (the route was left out of the auth middleware).
+    case noAuthOnLive = "no-auth-on-live"
+    /// Start does not write `session:meta:{id}`: every poll goes to the database.
+    case noSessionCache = "no-session-cache"
 
     public static func < (a: Fault, b: Fault) -> Bool { a.rawValue < b.rawValue }
 

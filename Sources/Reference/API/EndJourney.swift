@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// Calls 4 and 5: `arrived` and `stop-journey` both end the journey; they differ in the arrival

@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// The journey API of CONTRACT.md as plain async functions: request values in, `APIResponse` out.

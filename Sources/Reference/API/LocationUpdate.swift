@@ -1,3 +1,4 @@
+import Wire
 import Foundation
 
 /// Call 2: `POST /api/v1/admin/location-tracking/journey/updates`, checks in the contract's order:

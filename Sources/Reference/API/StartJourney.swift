@@ -1,3 +1,5 @@
+import Wire
+
 /// Call 1: `POST /api/v1/admin/sessions/{sessionId}/start-journey`.
 extension JourneyService {
     public func startJourney(sessionId: String, authorization: String?) async -> APIResponse {
@@ -34,7 +36,9 @@ extension JourneyService {
 
         let meta = SessionMeta(trainerId: session.trainerId, studentId: session.studentId, status: session.status,
                                studentHomeLocation: session.studentHomeLocation)
-        try await store.set(StateKeys.sessionMeta(sessionId), meta.jsonText, ttl: StateKeys.sessionMetaTTL)
+        if !faults.contains(.noSessionCache) {
+            try await store.set(StateKeys.sessionMeta(sessionId), meta.jsonText, ttl: StateKeys.sessionMetaTTL)
+        }
         try await journeyState.delete([StateKeys.journeyEnded(sessionId)])
 
         try await events.publish("TrainerJourneyStarted", detail: [

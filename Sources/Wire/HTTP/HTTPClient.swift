@@ -66,7 +66,7 @@ public struct HTTPClient: Sendable {
     }
 
     /// The request target of RFC 9112 §3.2.1: path and query, never empty.
-    static func target(of url: URL) -> String {
+    public static func target(of url: URL) -> String {
         let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         var target = components?.percentEncodedPath ?? "/"
         if target.isEmpty { target = "/" }

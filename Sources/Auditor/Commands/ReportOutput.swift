@@ -1,0 +1,63 @@
+import ArgumentParser
+import Checks
+import Engine
+import Foundation
+
+/// Writes the chosen formats, prints the summary, and turns the gate into the exit code.
+enum ReportOutput {
+    static func write(_ report: AuditReport, _ output: OutputOptions) throws -> [String] {
+        let directory = URL(fileURLWithPath: output.out)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("--out \(output.out): cannot create the directory (\(error.localizedDescription))")
+        }
+        var written: [String] = []
+        for format in output.selectedFormats {
+            let text: String
+            switch format {
+            case .markdown: text = MarkdownRenderer.render(report)
+            case .json: text = try JSONReportRenderer.render(report)
+            case .junit: text = JUnitRenderer.render(report)
+            }
+            let file = directory.appendingPathComponent(format.fileName)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            written.append(file.path)
+        }
+        return written
+    }
+
+    /// The few lines a terminal or a CI log needs.
+    static func summary(_ report: AuditReport, files: [String]) -> String {
+        let card = report.scorecard
+        var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — score \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10)"]
+        if !card.verdictReasons.isEmpty { lines.append("   because: \(card.verdictReasons.joined(separator: "; "))") }
+        for finding in report.findings where finding.status != .pass {
+            let severity = report.rule(finding.ruleID)?.severity.rawValue ?? ""
+            lines.append("   \(finding.status.rawValue.uppercased()) \(finding.ruleID) (\(severity)): \(finding.summary)")
+        }
+        lines.append(report.gatePassed ? "gate: passed" : "gate: FAILED — \(report.gateFailures.joined(separator: "; "))")
+        lines.append("\(report.findings.count) rules, \(report.requestsSent) requests to the target, \(String(format: "%.1f", report.durationSeconds)) s")
+        for file in files { lines.append("wrote \(file)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func finish(_ report: AuditReport, _ output: OutputOptions) throws {
+        let files = try write(report, output)
+        print(summary(report, files: files))
+        if !report.gatePassed { throw ExitCodes.gateFailed }
+    }
+}
+
+/// Maps the engine's errors to the CLI's exit codes.
+func auditExit(_ error: Error) -> Error {
+    if let error = error as? AuditError {
+        progressLine(error.description)
+        return error.isUsageError ? ExitCodes.usage : ExitCodes.couldNotComplete
+    }
+    if let error = error as? ConfigError {
+        progressLine(error.description)
+        return ExitCodes.usage
+    }
+    return error
+}

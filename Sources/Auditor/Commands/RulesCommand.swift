@@ -1,0 +1,40 @@
+import ArgumentParser
+import Checks
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "List the rules of the catalogue, or show one in full.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per rule.")
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            print("\(catalogue.name) \(catalogue.version): \(catalogue.rules.count) rules")
+            for rule in catalogue.rules {
+                let id = rule.id.padding(toLength: 18, withPad: " ", startingAt: 0)
+                let severity = rule.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                print("\(id)\(severity)w\(Judge.format(rule.weight).padding(toLength: 4, withPad: " ", startingAt: 0))\(rule.category.padding(toLength: 15, withPad: " ", startingAt: 0))\(rule.title)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Everything about one rule.")
+        @Argument(help: "The rule id.") var id: String
+        @OptionGroup var rules: RuleOptions
+
+        func run() throws {
+            let catalogue = try rules.catalogue()
+            guard let rule = catalogue.rule(id) else {
+                throw ValidationError("unknown rule '\(id)'; known: \(catalogue.rules.map(\.id).joined(separator: ", "))")
+            }
+            print(RuleDetail.render(rule))
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What to audit and how to gate: the typed form of `audit.yml`.
+public struct AuditConfig: Sendable, Equatable {
+    public var baseURL: URL
+    /// More base URLs of the same deployment (for the statelessness probe).
+    public var instances: [URL] = []
+    /// Overrides of CONTRACT.md's paths, by call name (startJourney, locationUpdate, liveLocation, arrived, stopJourney).
+    public var paths: [String: String] = [:]
+    /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
+    public var redisURL: String?
+    /// Where the auditor's EventBridge endpoint listens (host:port); the target publishes there.
+    public var eventBridgeListen: HostPort?
+    public var socketURL: URL?
+    public var sourcePaths: [String] = []
+    public var fixtures: FixtureSpec
+    public var gate = Gate()
+    /// Non-fatal remarks found while loading (unknown keys).
+    public var warnings: [String] = []
+
+    public init(baseURL: URL, fixtures: FixtureSpec) {
+        self.baseURL = baseURL
+        self.fixtures = fixtures
+    }
+}
+
+public struct HostPort: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Where fresh sessions come from: exactly one of these.
+public enum FixtureSpec: Sendable, Equatable {
+    /// Each fixture is the JSON answer of one request.
+    case http(url: URL, method: String, headers: [String: String])
+    /// Each fixture is the stdout of one run of the command.
+    case command([String])
+    /// A fixed list, consumed in order; each is one JSON object.
+    case fixed([String])
+}
+
+/// When CI should fail: below `minScore`, or on any failed rule at or above `failOn`.
+public struct Gate: Sendable, Equatable, Codable {
+    public enum FailOn: String, Sendable, Codable, CaseIterable {
+        case blocker, important, advisory, none
+    }
+
+    public var minScore: Double = 90
+    public var failOn: FailOn = .blocker
+
+    public init(minScore: Double = 90, failOn: FailOn = .blocker) {
+        self.minScore = minScore
+        self.failOn = failOn
+    }
+
+    /// Why the gate fails, or an empty list when it passes.
+    public func failures(_ findings: [Finding], scorecard: Scorecard, rules: [Rule]) -> [String] {
+        var reasons: [String] = []
+        if scorecard.score < minScore {
+            reasons.append("score \(Judge.format(scorecard.score)) is below the gate's minimum \(Judge.format(minScore))")
+        }
+        let severities: Set<Severity>
+        switch failOn {
+        case .blocker: severities = [.blocker]
+        case .important: severities = [.blocker, .important]
+        case .advisory: severities = Set(Severity.allCases)
+        case .none: severities = []
+        }
+        let byID = Dictionary(rules.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
+        for finding in findings where finding.status == .fail {
+            if let severity = byID[finding.ruleID], severities.contains(severity) {
+                reasons.append("\(finding.ruleID) failed (\(severity.rawValue))")
+            }
+        }
+        return reasons
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Yams
+
+/// Reads `audit.yml` (or JSON, which is YAML too): `${VAR}` from the environment in any string,
+/// errors that name the file, the key and what was expected, warnings for unknown keys.
+public struct ConfigLoader {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    public func load(file: String) throws -> AuditConfig {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw ConfigError(file: file, key: "", expected: "a readable config file", found: "\(error.localizedDescription)")
+        }
+        return try parse(text, file: file)
+    }
+
+    public func parse(_ text: String, file: String) throws -> AuditConfig {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw ConfigError(file: file, key: "", expected: "valid YAML or JSON", found: "\(error)")
+        }
+        let doc = Reader(node: root ?? Node.mapping(Node.Mapping([])), path: "", file: file, environment: environment)
+        var warnings: [String] = []
+        try doc.mapping(allowed: ["target", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers"], warnings: &warnings)
+
+        let target = try doc.required("target")
+        try target.mapping(allowed: ["baseURL", "instances", "paths"], warnings: &warnings)
+        let baseURL = try target.required("baseURL").url()
+        let fixtures = try fixtureSpec(try doc.required("fixtures"), warnings: &warnings)
+        var config = AuditConfig(baseURL: baseURL, fixtures: fixtures)
+        config.instances = try target.optional("instances")?.list().map { try $0.url() } ?? []
+        if let paths = target.optional("paths") {
+            let allowed = ["startJourney", "locationUpdate", "liveLocation", "arrived", "stopJourney"]
+            for (key, value) in try paths.entries() {
+                guard allowed.contains(key) else {
+                    throw ConfigError(file: file, key: "target.paths.\(key)", expected: "one of \(allowed.joined(separator: ", "))", found: "'\(key)'")
+                }
+                let path = try value.string()
+                guard path.hasPrefix("/") else { throw ConfigError(file: file, key: value.path, expected: "a path starting with /", found: "'\(path)'") }
+                config.paths[key] = path
+            }
+        }
+        if let redis = doc.optional("redis") {
+            try redis.mapping(allowed: ["url", "proxy"], warnings: &warnings)
+            if let url = redis.optional("url") {
+                let text = try url.string()
+                guard text.hasPrefix("redis://") else { throw ConfigError(file: file, key: url.path, expected: "a redis:// URL", found: "another scheme") }
+                config.redisURL = text
+            }
+        }
+        if let eventbridge = doc.optional("eventbridge") {
+            try eventbridge.mapping(allowed: ["listen"], warnings: &warnings)
+            config.eventBridgeListen = try eventbridge.optional("listen")?.hostPort()
+        }
+        if let socket = doc.optional("socket") {
+            try socket.mapping(allowed: ["url"], warnings: &warnings)
+            config.socketURL = try socket.optional("url")?.url(schemes: ["ws", "wss", "http", "https"])
+        }
+        if let source = doc.optional("source") {
+            try source.mapping(allowed: ["paths"], warnings: &warnings)
+            config.sourcePaths = try source.optional("paths")?.list().map { try $0.string() } ?? []
+        }
+        if let gate = doc.optional("gate") {
+            try gate.mapping(allowed: ["minScore", "failOn"], warnings: &warnings)
+            if let minScore = gate.optional("minScore") {
+                let value = try minScore.number()
+                guard (0...100).contains(value) else { throw ConfigError(file: file, key: minScore.path, expected: "a score within 0–100", found: "\(value)") }
+                config.gate.minScore = value
+            }
+            if let failOn = gate.optional("failOn") {
+                let text = try failOn.string()
+                guard let value = Gate.FailOn(rawValue: text) else {
+                    throw ConfigError(file: file, key: failOn.path, expected: "one of blocker, important, advisory, none", found: "'\(text)'")
+                }
+                config.gate.failOn = value
+            }
+        }
+        config.warnings = warnings
+        return config
+    }
+
+    private func fixtureSpec(_ node: Reader, warnings: inout [String]) throws -> FixtureSpec {
+        try node.mapping(allowed: ["http", "command", "static"], warnings: &warnings)
+        let given = ["http", "command", "static"].filter { node.optional($0) != nil }
+        guard given.count == 1 else {
+            throw ConfigError(file: node.file, key: "fixtures", expected: "exactly one of http, command, static",
+                              found: given.isEmpty ? "none" : given.joined(separator: " and "))
+        }
+        if let http = node.optional("http") {
+            try http.mapping(allowed: ["url", "method", "headers"], warnings: &warnings)
+            let url = try http.required("url").url()
+            let method = try http.optional("method")?.string().uppercased() ?? "POST"
+            var headers: [String: String] = [:]
+            for (key, value) in try http.optional("headers")?.entries() ?? [] { headers[key] = try value.string() }
+            return .http(url: url, method: method, headers: headers)
+        }
+        if let command = node.optional("command") {
+            let words = try command.list().map { try $0.string() }
+            guard !words.isEmpty else { throw ConfigError(file: node.file, key: command.path, expected: "a command and its arguments", found: "an empty list") }
+            return .command(words)
+        }
+        let list = try node.required("static").list()
+        guard !list.isEmpty else { throw ConfigError(file: node.file, key: "fixtures.static", expected: "at least one fixture", found: "an empty list") }
+        return .fixed(try list.map { try $0.json() })
+    }
+}

@@ -1,0 +1,55 @@
+/// Everything one run of a probe saw on one system (the target or the oracle).
+public struct Observation: Sendable, Equatable, Codable {
+    /// Named facts; the rule says which to compare and how.
+    public var facts: [String: FactValue]
+    /// What was sent and what came back, in order: the evidence and the reproduction.
+    public var transcript: [Exchange]
+    /// Set when the probe could not run its scenario at all (unreachable, fixtures failed…).
+    public var failure: String?
+    /// Set when the rule does not apply to this deployment (e.g. no Socket.IO URL configured).
+    public var notApplicable: String?
+    /// Wall time of the scenario.
+    public var seconds: Double = 0
+
+    public init(facts: [String: FactValue] = [:], transcript: [Exchange] = [], failure: String? = nil, notApplicable: String? = nil) {
+        self.facts = facts
+        self.transcript = transcript
+        self.failure = failure
+        self.notApplicable = notApplicable
+    }
+
+    public subscript(fact: String) -> FactValue {
+        facts[fact] ?? .unobserved("the probe did not record '\(fact)'")
+    }
+
+    /// Requests sent to the system under probe (HTTP calls; Redis reads are not requests to the service).
+    public var requestCount: Int { transcript.filter { $0.kind == .http }.count }
+}
+
+/// One step of a probe: an HTTP call or a Redis read, as evidence and as a reproduction line.
+public struct Exchange: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case http, redis, event, note }
+
+    public var kind: Kind
+    /// What the step is for, e.g. "start as the other trainer".
+    public var label: String
+    /// `POST /api/v1/admin/sessions/{sessionId}/start-journey`, `TTL journey:active:…`.
+    public var request: String
+    /// The role whose token was sent ("trainer", "otherStudent", "none", "invalid"); never the token.
+    public var credential: String?
+    /// A JSON body that was sent, if any (tokens never appear in bodies).
+    public var body: String?
+    /// `409`, `3600`, `(nil)`, or the error.
+    public var result: String
+    public var milliseconds: Double?
+
+    public init(kind: Kind, label: String, request: String, credential: String? = nil, body: String? = nil, result: String, milliseconds: Double? = nil) {
+        self.kind = kind
+        self.label = label
+        self.request = request
+        self.credential = credential
+        self.body = body
+        self.result = result
+        self.milliseconds = milliseconds
+    }
+}

@@ -1,0 +1,60 @@
+import Checks
+import Foundation
+import Probes
+
+/// Everything one audit needs: what to audit, with which rules, and which of them.
+public struct AuditRequest: Sendable {
+    public var config: AuditConfig
+    public var catalogue: RuleCatalogue
+    /// Only these rules (empty: all).
+    public var only: [String] = []
+    public var skip: [String] = []
+    /// An EventBridge endpoint already listening where the target publishes (the demo starts its
+    /// own before the target); without it the engine starts one on `eventbridge.listen`.
+    public var targetEvents: EventBridgeEndpoint?
+    /// Rules run at once (each on its own fixtures); exclusive probes always run alone.
+    public var parallelism = 4
+    public var auditorVersion = "0.0.0"
+
+    public init(config: AuditConfig, catalogue: RuleCatalogue) {
+        self.config = config
+        self.catalogue = catalogue
+    }
+
+    /// The rules this request selects, in catalogue order; an unknown id is an error.
+    public func selectedRules() throws -> [Rule] {
+        for id in only + skip where catalogue.rule(id) == nil {
+            throw AuditError.unknownRule(id, known: catalogue.rules.map(\.id))
+        }
+        return catalogue.rules.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
+    }
+}
+
+/// Why an audit could not complete (exit 2), or was asked for wrongly (exit 64).
+public enum AuditError: Error, CustomStringConvertible {
+    case unknownRule(String, known: [String])
+    case unknownProbe(rule: String, kind: String)
+    case targetUnreachable(String)
+    case fixturesFailed(String)
+    case cannotListen(String)
+    case badRedisURL(String)
+
+    public var description: String {
+        switch self {
+        case .unknownRule(let id, let known): return "unknown rule '\(id)'; known: \(known.joined(separator: ", "))"
+        case .unknownProbe(let rule, let kind): return "rule \(rule) names probe kind '\(kind)', which this auditor does not have"
+        case .targetUnreachable(let why): return "target unreachable: \(why)"
+        case .fixturesFailed(let why): return "could not get a fixture: \(why)"
+        case .cannotListen(let why): return "cannot open the EventBridge endpoint: \(why)"
+        case .badRedisURL(let why): return "redis.url: \(why)"
+        }
+    }
+
+    /// Usage errors are the caller's to fix (64); the rest mean the audit could not complete (2).
+    public var isUsageError: Bool {
+        switch self {
+        case .unknownRule, .unknownProbe, .badRedisURL: return true
+        default: return false
+        }
+    }
+}

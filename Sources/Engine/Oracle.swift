@@ -1,0 +1,31 @@
+import Probes
+import Reference
+import Wire
+
+/// The in-process reference every scenario also runs against: embedded store, its own
+/// EventBridge endpoint, fixtures from its own supply.
+struct Oracle {
+    let reference: RunningReference
+    let events: EventBridgeEndpoint
+
+    static func start() async throws -> Oracle {
+        let events = try await EventBridgeEndpoint.start()
+        var configuration = ReferenceConfiguration(eventBridgeEndpoint: events.url)
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
+        return Oracle(reference: reference, events: events)
+    }
+
+    var system: ProbeSystem {
+        ProbeSystem(
+            name: "the reference", api: JourneyAPI(baseURL: reference.baseURL),
+            redis: try? RedisURL(parsing: reference.addresses.redisURL), events: events,
+            fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures"))
+        )
+    }
+
+    func stop() async {
+        await reference.stop()
+        await events.stop()
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// One fresh session and its four users, in CONTRACT.md's fixture shape.
+public struct ProbeFixture: Decodable, Sendable, Equatable {
+    public struct User: Decodable, Sendable, Equatable {
+        public var id: String
+        public var token: String
+    }
+
+    public struct Point: Codable, Sendable, Equatable {
+        public var latitude: Double
+        public var longitude: Double
+
+        /// A point `meters` due north (1° of latitude ≈ 111 195 m): how probes place the trainer.
+        public func north(_ meters: Double) -> Point {
+            Point(latitude: latitude + meters / 111_195, longitude: longitude)
+        }
+    }
+
+    public var sessionId: String
+    public var trainer: User
+    public var student: User
+    public var otherTrainer: User
+    public var otherStudent: User
+    public var studentHome: Point
+
+    public static func decode(_ text: String, source: String) throws -> ProbeFixture {
+        do {
+            return try JSONDecoder().decode(ProbeFixture.self, from: Data(text.utf8))
+        } catch {
+            throw FixtureError("\(source) did not give a fixture in CONTRACT.md's shape (sessionId, trainer, student, otherTrainer, otherStudent, studentHome): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if case DecodingError.keyNotFound(let key, let context) = error {
+            return "missing '\((context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
+        }
+        return "not valid JSON of that shape"
+    }
+
+    /// The token of a role, for the request; never recorded.
+    func token(_ role: Role) -> String? {
+        switch role {
+        case .trainer: return trainer.token
+        case .student: return student.token
+        case .otherTrainer: return otherTrainer.token
+        case .otherStudent: return otherStudent.token
+        case .none: return nil
+        case .invalid: return "auditor-invalid-token-0000000000000000"
+        }
+    }
+}
+
+/// Who sends a request. Reports show the role, never the token.
+public enum Role: String, Sendable, CaseIterable {
+    case trainer, student, otherTrainer, otherStudent, none, invalid
+}
+
+public struct FixtureError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,53 @@
+import Checks
+import Foundation
+
+/// One kind of scenario (`probe.kind` in a rule). It runs the same steps on whatever system it
+/// is given and records facts; it never judges them (the rule's `compare` does, in Checks).
+public protocol Probe: Sendable {
+    var kind: String { get }
+    /// Runs alone, with no other probe in flight (it changes something shared, like the EventBridge mode).
+    var exclusive: Bool { get }
+    /// The requests it sends to the target, for `--dry-run`: an upper bound, in words.
+    func plan(_ spec: ProbeSpec) -> [String]
+    /// Fresh fixtures it consumes.
+    func fixturesNeeded(_ spec: ProbeSpec) -> Int
+    func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws
+}
+
+extension Probe {
+    public var exclusive: Bool { false }
+}
+
+/// Runs a probe on a system and turns whatever happens into an Observation: a probe that
+/// throws becomes an observation with a `failure` (→ inconclusive), never a crash.
+public enum Prober {
+    public static func observe(_ probe: any Probe, _ spec: ProbeSpec, on system: ProbeSystem) async -> Observation {
+        let run = ProbeRun(system: system)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var failure: String?
+        do {
+            try await probe.run(spec, run)
+        } catch {
+            failure = "\(error)"
+        }
+        await run.cleanUp()
+        var observation = run.observation()
+        observation.failure = failure
+        let elapsed = clock.now - start
+        observation.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return observation
+    }
+}
+
+/// Every probe kind, by name.
+public enum ProbeCatalog {
+    public static let all: [any Probe] = [
+        RaceProbe(), JourneyTTLProbe(), LocationTTLProbe(), RateKeyProbe(), EventBridgeFailureProbe(), EventShapeProbe(),
+        GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
+    ]
+
+    public static func probe(_ kind: String) -> (any Probe)? {
+        all.first { $0.kind == kind }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+import Wire
+
+/// One system a scenario runs on: the target deployment, or the in-process reference (oracle).
+public struct ProbeSystem: Sendable {
+    public var name: String
+    public var api: JourneyAPI
+    /// Read-only access to its Redis; nil makes every Redis fact unobserved.
+    public var redis: RedisURL?
+    /// The auditor's EventBridge endpoint this system publishes to; nil makes event facts unobserved.
+    public var events: EventBridgeEndpoint?
+    public var fixtures: any FixtureSource
+
+    public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource) {
+        self.name = name
+        self.api = api
+        self.redis = redis
+        self.events = events
+        self.fixtures = fixtures
+    }
+}
