@@ -66,11 +66,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Real servers for the live tests: redis-server on a free port, helper processes.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks"], exclude: ["Golden"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Checks", "Probes", "Reference", "Wire", "TestSupport"],
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ReferenceTests",
             dependencies: [
-                "Reference", "Wire", "Probes",
+                "Reference", "Wire", "Probes", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

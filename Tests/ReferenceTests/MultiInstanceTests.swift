@@ -1,3 +1,4 @@
+import TestSupport
 import Wire
 import Foundation
 import Probes

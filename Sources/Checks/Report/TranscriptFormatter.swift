@@ -19,13 +19,19 @@ public enum TranscriptFormatter {
         return lines
     }
 
+    /// Shell lines in order, each distinct step once; a request the probe sent n times at once
+    /// becomes `seq n | xargs -P n …` so the race can be reproduced too. Clean-up steps are left out.
     public static func reproduction(_ transcript: [Exchange], limit: Int = 10) -> [String] {
+        let steps = transcript.filter { ($0.kind == .http || $0.kind == .redis) && !$0.label.hasPrefix("cleanup") }
+        var counts: [String: Int] = [:]
+        for exchange in steps { counts["\(exchange.label)|\(command(for: exchange))", default: 0] += 1 }
         var seen = Set<String>()
         var lines: [String] = []
-        for exchange in transcript where exchange.kind == .http || exchange.kind == .redis {
+        for exchange in steps {
             let line = command(for: exchange)
             guard seen.insert(line).inserted else { continue }
-            lines.append(line)
+            let times = counts["\(exchange.label)|\(line)"] ?? 1
+            lines.append(times > 1 ? "seq \(times) | xargs -P \(times) -I{} \(line)" : line)
             if lines.count == limit { break }
         }
         return lines

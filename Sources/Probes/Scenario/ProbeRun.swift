@@ -67,6 +67,31 @@ public final class ProbeRun: Sendable {
         }
     }
 
+    /// The same call sent `count` times at once with last-byte synchronization; returns the statuses.
+    public func race(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, count: Int) async throws -> [Int] {
+        let request = system.api.request(call, sessionId: fixture.sessionId, token: fixture.token(role))
+        let responses: [HTTPResponseData]
+        do {
+            responses = try await RaceSender().send(Array(repeating: request, count: count))
+        } catch {
+            throw ProbeError("\(label): the synchronized burst to \(system.name) failed (\(error))")
+        }
+        let pathAndQuery = HTTPClient.target(of: request.url)
+        state.withLock { state in
+            for _ in responses {
+                state.transcript.append(Exchange(kind: .http, label: "\(label) (warm-up)", request: "GET /", credential: Role.none.rawValue, result: "answered"))
+            }
+            for response in responses {
+                state.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)",
+                                                 credential: role.rawValue, result: "\(response.status)"))
+            }
+            if call == .startJourney, role == .trainer, responses.contains(where: { $0.status == 201 }), !state.started.contains(fixture) {
+                state.started.append(fixture)
+            }
+        }
+        return responses.map(\.status)
+    }
+
     /// A location update at `point`, as the fixture's trainer unless told otherwise.
     @discardableResult
     public func update(_ label: String, _ fixture: ProbeFixture, at point: ProbeFixture.Point, as role: Role = .trainer) async throws -> HTTPResponseData {

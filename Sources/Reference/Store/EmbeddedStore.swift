@@ -2,6 +2,10 @@ import Synchronization
 
 /// An in-process key-value store with Redis's TTL semantics, so the oracle needs no Redis.
 ///
+/// Every command is a suspension point, as every command to a real Redis is (a network round
+/// trip): other requests run between two commands of one request. Without it, a check-then-set
+/// would be atomic by accident here and a faulted reference could not show its race.
+///
 /// Expiry is lazy (an expired key is invisible from the instant it expires) plus a sweep every
 /// few thousand writes, so a long load run does not accumulate dead keys. Only string values
 /// are written by the reference, so only strings are stored.
@@ -22,11 +26,13 @@ public final class EmbeddedStore: JourneyStore {
     public init() {}
 
     public func get(_ key: String) async throws -> String? {
+        await Task.yield()
         let now = clock.now
         return state.withLock { $0.live(key, now: now)?.value }
     }
 
     public func set(_ key: String, _ value: String, ttl: Int?) async throws {
+        await Task.yield()
         let entry = Entry(value: value, expiresAt: ttl.map { clock.now + .seconds($0) })
         let now = clock.now
         state.withLock { state in
@@ -36,6 +42,7 @@ public final class EmbeddedStore: JourneyStore {
     }
 
     public func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool {
+        await Task.yield()
         let now = clock.now
         let entry = Entry(value: value, expiresAt: ttl.map { now + .seconds($0) })
         return state.withLock { state in
@@ -47,11 +54,13 @@ public final class EmbeddedStore: JourneyStore {
     }
 
     public func exists(_ key: String) async throws -> Bool {
+        await Task.yield()
         let now = clock.now
         return state.withLock { $0.live(key, now: now) != nil }
     }
 
     public func delete(_ keys: [String]) async throws {
+        await Task.yield()
         state.withLock { state in
             for key in keys { state.entries[key] = nil }
         }

@@ -7,8 +7,8 @@ import NIOPosix
 import Wire
 
 /// A real `redis-server` for one test, on a free loopback port, ready when its log says so.
-final class RedisServer: Sendable {
-    let url: RedisURL
+public final class RedisServer: Sendable {
+    public let url: RedisURL
     private let process: Process
 
     private init(url: RedisURL, process: Process) {
@@ -16,7 +16,7 @@ final class RedisServer: Sendable {
         self.process = process
     }
 
-    static func start() async throws -> RedisServer {
+    public static func start() async throws -> RedisServer {
         guard let executable = ProcessRunner.which("redis-server") else {
             throw TestSetupError("redis-server is not installed: run scripts/test, which installs it")
         }
@@ -43,7 +43,7 @@ final class RedisServer: Sendable {
 
     /// Cuts the store abruptly, as a crash would. SIGKILL, because a child spawned from a
     /// dispatch thread inherits that thread's blocked signals and would ignore SIGTERM.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         _ = Glibc.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -52,7 +52,7 @@ final class RedisServer: Sendable {
     deinit { kill() }
 
     /// A port the kernel just handed out for port 0, released for redis-server to take.
-    static func freePort() async throws -> Int {
+    public static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0
@@ -61,7 +61,7 @@ final class RedisServer: Sendable {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -5,14 +5,14 @@ import Glibc
 import Synchronization
 
 /// Runs helper processes (redis-server, python peers) and reads their output without polling.
-enum ProcessRunner {
-    static func which(_ name: String) -> String? {
+public enum ProcessRunner {
+    public static func which(_ name: String) -> String? {
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/usr/local/bin"
         return paths.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Resolves with everything read so far once a line containing one of `needles` appears.
-    static func waitForLine(in pipe: Pipe, containing needles: [String], timeout: Double) async throws -> String {
+    public static func waitForLine(in pipe: Pipe, containing needles: [String], timeout: Double) async throws -> String {
         let seen = Mutex((text: "", done: false))
         return try await withCheckedThrowingContinuation { continuation in
             let handle = pipe.fileHandleForReading
@@ -41,7 +41,7 @@ enum ProcessRunner {
     }
 
     /// Runs a command to completion (bounded by `timeout`) and returns its exit status and stdout.
-    static func run(_ executable: String, _ arguments: [String], timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ executable: String, _ arguments: [String], timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,0 +1,171 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Wire
+
+/// Sends N requests so that they reach the server as close to the same instant as TCP allows:
+/// last-byte synchronization (James Kettle, "Smashing the state machine", 2023). Every
+/// connection is opened and warmed first, every request is written but its final byte, then
+/// all final bytes leave from one event loop in one pass. The server can act on none of them
+/// until its last byte arrives, so connection set-up and request writing drop out of the spread.
+public struct RaceSender: Sendable {
+    public var timeout: TimeAmount = .seconds(10)
+
+    public init() {}
+
+    public func send(_ requests: [HTTPRequestSpec]) async throws -> [HTTPResponseData] {
+        guard let first = requests.first, let host = first.url.host, first.url.scheme == "http" else { return [] }
+        let port = first.url.port ?? 80
+        // One event loop for every connection, so the release is one loop pass with no hand-off.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var connections: [RaceConnection] = []
+        defer { for connection in connections { connection.channel.close(promise: nil) } }
+        for _ in requests {
+            connections.append(try await RaceConnection.open(host: host, port: port, on: loop, timeout: timeout))
+        }
+        for connection in connections {
+            // Warm-up: a harmless GET of the root, so the connection is past any lazy set-up.
+            let root = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/")!
+            _ = try await connection.exchange(Self.bytes(HTTPRequestSpec(method: "GET", url: root), keepAlive: true), timeout: timeout)
+        }
+        var pending: [EventLoopFuture<HTTPResponseData>] = []
+        for (connection, request) in zip(connections, requests) {
+            let bytes = Self.bytes(request, keepAlive: false)
+            pending.append(try await connection.prime(Array(bytes.dropLast()), timeout: timeout))
+        }
+        let lastBytes = zip(connections, requests).map { ($0.channel, Self.bytes($1, keepAlive: false).last!) }
+        try await loop.submit {
+            for (channel, byte) in lastBytes {
+                RawBytesWriter.write([byte], on: channel)
+            }
+        }.get()
+        var responses: [HTTPResponseData] = []
+        for future in pending { responses.append(try await future.get()) }
+        return responses
+    }
+
+    /// The request's wire form (RFC 9112): request line, headers, body.
+    static func bytes(_ request: HTTPRequestSpec, keepAlive: Bool) -> [UInt8] {
+        var text = "\(request.method) \(HTTPClient.target(of: request.url)) HTTP/1.1\r\n"
+        text += "Host: \(request.url.host ?? "")\(request.url.port.map { ":\($0)" } ?? "")\r\n"
+        text += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n"
+        text += "Content-Length: \(request.body.count)\r\n"
+        for (name, value) in request.headers { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        return Array(text.utf8) + request.body
+    }
+}
+
+/// One raw connection: the request bytes are ours, the response is parsed by NIOHTTP1.
+struct RaceConnection {
+    let channel: Channel
+    let collector: ResponseQueue
+
+    static func open(host: String, port: Int, on loop: EventLoop, timeout: TimeAmount) async throws -> RaceConnection {
+        let collector = ResponseQueue()
+        let channel = try await ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RawBytesWriter())
+                    try channel.pipeline.syncOperations.addHandler(RequestPartSink())
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: collector))
+                }
+            }
+            .connect(host: host, port: port).get()
+        return RaceConnection(channel: channel, collector: collector)
+    }
+
+    /// Writes a whole request and waits for its response (the warm-up).
+    func exchange(_ bytes: [UInt8], timeout: TimeAmount) async throws -> HTTPResponseData {
+        let future = try await prime(bytes, timeout: timeout)
+        return try await future.get()
+    }
+
+    /// Writes bytes and returns the future of the next response, which fails after `timeout`.
+    /// The decoder is first told a request is coming (it pairs responses with request methods).
+    func prime(_ bytes: [UInt8], timeout: TimeAmount) async throws -> EventLoopFuture<HTTPResponseData> {
+        let channel = self.channel
+        let collector = self.collector
+        return try await channel.eventLoop.submit {
+            let promise = channel.eventLoop.makePromise(of: HTTPResponseData.self)
+            collector.expect(promise)
+            let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+                promise.fail(HTTPClientError.timedOut(seconds: Double(timeout.nanoseconds) / 1e9))
+            }
+            promise.futureResult.whenComplete { _ in deadline.cancel() }
+            let method = String(decoding: bytes.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+            channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: "/")), promise: nil)
+            RawBytesWriter.write(bytes, on: channel)
+            return promise.futureResult
+        }.get()
+    }
+}
+
+/// Sits at the head of the pipeline; raw request bytes are written from its context so they skip
+/// the response decoder (which, as a write-observing decoder, only accepts HTTP request parts).
+final class RawBytesWriter: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Must run on the channel's event loop.
+    static func write(_ bytes: [UInt8], on channel: Channel) {
+        guard let context = try? channel.pipeline.syncOperations.context(handlerType: RawBytesWriter.self) else { return }
+        context.writeAndFlush(NIOAny(ByteBuffer(bytes: bytes)), promise: nil)
+    }
+}
+
+/// Swallows the request parts written only so the response decoder knows a request is in flight.
+final class RequestPartSink: ChannelOutboundHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        promise?.succeed(())
+    }
+}
+
+/// Promises for responses, in request order; touched only on the channel's event loop.
+final class ResponseQueue: @unchecked Sendable {
+    var promises: CircularBuffer<EventLoopPromise<HTTPResponseData>> = []
+    func expect(_ promise: EventLoopPromise<HTTPResponseData>) { promises.append(promise) }
+}
+
+final class QueuedResponseHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let queue: ResponseQueue
+    private var head: HTTPResponseHead?
+    private var body: [UInt8] = []
+
+    init(queue: ResponseQueue) { self.queue = queue }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let head, let promise = queue.promises.popFirst() else { return }
+            promise.succeed(HTTPResponseData(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body))
+            self.head = nil
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        while let promise = queue.promises.popFirst() { promise.fail(HTTPClientError.connectionClosed) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        while let promise = queue.promises.popFirst() { promise.fail(error) }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+@testable import Checks
+
+@Suite("audit.yml")
+struct ConfigLoaderTests {
+    let env = ["REDIS_PASSWORD": "s3cret", "ADMIN": "admin-key"]
+
+    func load(_ text: String) throws -> AuditConfig {
+        try ConfigLoader(environment: env).parse(text, file: "audit.yml")
+    }
+
+    func loadError(_ text: String) -> ConfigError? {
+        do { _ = try load(text); return nil } catch let error as ConfigError { return error } catch { return nil }
+    }
+
+    @Test func everyKey() throws {
+        let config = try load("""
+        target:
+          baseURL: https://staging.example.com
+          instances: [https://a.internal, https://b.internal]
+          paths: {startJourney: "/v2/sessions/{sessionId}/start"}
+        redis:
+          url: redis://auditor:${REDIS_PASSWORD}@10.0.0.5:6379/0
+        eventbridge:
+          listen: 127.0.0.1:4010
+        socket:
+          url: wss://staging.example.com/socket.io/
+        source:
+          paths: [../backend, ../mobile]
+        fixtures:
+          http: {url: https://staging.example.com/__test/fixtures, method: POST, headers: {X-Admin: "${ADMIN}"}}
+        gate: {minScore: 85, failOn: important}
+        """)
+        #expect(config.baseURL.absoluteString == "https://staging.example.com")
+        #expect(config.instances.count == 2)
+        #expect(config.paths["startJourney"] == "/v2/sessions/{sessionId}/start")
+        #expect(config.redisURL == "redis://auditor:s3cret@10.0.0.5:6379/0")
+        #expect(config.eventBridgeListen == HostPort(host: "127.0.0.1", port: 4010))
+        #expect(config.socketURL?.scheme == "wss")
+        #expect(config.sourcePaths == ["../backend", "../mobile"])
+        #expect(config.fixtures == .http(url: URL(string: "https://staging.example.com/__test/fixtures")!, method: "POST", headers: ["X-Admin": "admin-key"]))
+        #expect(config.gate == Gate(minScore: 85, failOn: .important))
+        #expect(config.warnings.isEmpty)
+    }
+
+    @Test("JSON is accepted too, with defaults for what it leaves out")
+    func json() throws {
+        let config = try load(#"{"target": {"baseURL": "http://127.0.0.1:8080"}, "fixtures": {"command": ["./make-fixture.sh", "staging"]}}"#)
+        #expect(config.fixtures == .command(["./make-fixture.sh", "staging"]))
+        #expect(config.gate == Gate(minScore: 90, failOn: .blocker))
+        #expect(config.redisURL == nil)
+    }
+
+    @Test func staticFixtures() throws {
+        let config = try load("""
+        target: {baseURL: "http://h"}
+        fixtures:
+          static:
+            - {sessionId: s1, trainer: {id: t1, token: "${ADMIN}"}, studentHome: {latitude: 12.9716, longitude: 77.5946}}
+        """)
+        guard case .fixed(let list) = config.fixtures else { Issue.record("not static"); return }
+        #expect(list.count == 1)
+        #expect(list[0].contains(#""token":"admin-key""#))
+        #expect(list[0].contains(#""latitude":12.9716"#))
+    }
+
+    @Test("each error names the file, the key and what was expected", arguments: [
+        ("fixtures: {static: [{}]}", "target", "this required key"),
+        ("target: {}\nfixtures: {static: [{}]}", "target.baseURL", "this required key"),
+        ("target: {baseURL: ftp://x}\nfixtures: {static: [{}]}", "target.baseURL", "a URL"),
+        ("target: {baseURL: http://x}", "fixtures", "this required key"),
+        ("target: {baseURL: http://x}\nfixtures: {command: [a], static: [{}]}", "fixtures", "exactly one of http, command, static"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ngate: {failOn: sometimes}", "gate.failOn", "one of blocker"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ngate: {minScore: 120}", "gate.minScore", "within 0–100"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {url: http://x}", "redis.url", "a redis:// URL"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\neventbridge: {listen: nowhere}", "eventbridge.listen", "host:port"),
+        ("target: {baseURL: http://x, paths: {teleport: /x}}\nfixtures: {static: [{}]}", "target.paths.teleport", "one of startJourney"),
+        ("target: {baseURL: \"${NOPE}\"}\nfixtures: {static: [{}]}", "target.baseURL", "environment variable NOPE"),
+        ("target: [1, 2]\nfixtures: {static: [{}]}", "target", "a mapping"),
+    ])
+    func errors(_ text: String, _ key: String, _ expected: String) throws {
+        let error = try #require(loadError(text), "no error for: \(text)")
+        #expect(error.file == "audit.yml")
+        #expect(error.key == key)
+        #expect(error.expected.contains(expected), "\(error)")
+        #expect(error.description.hasPrefix("audit.yml: \(key): expected"))
+    }
+
+    @Test func unknownKeysWarn() throws {
+        let config = try load("target: {baseURL: http://x, colour: blue}\nfixtures: {static: [{}]}\nextras: 1")
+        #expect(config.warnings.count == 2)
+        #expect(config.warnings.contains { $0.contains("'target.colour'") })
+        #expect(config.warnings.contains { $0.contains("'extras'") })
+    }
+
+    @Test func badYAML() {
+        #expect(loadError("target: [unclosed") != nil)
+    }
+
+    @Test func missingFile() {
+        #expect(throws: ConfigError.self) { try ConfigLoader().load(file: "/no/such/audit.yml") }
+    }
+}
+
+@Suite("Rule catalogue")
+struct CatalogueTests {
+    @Test func bundledCatalogueLoads() throws {
+        let catalogue = try RuleCatalogue.bundled()
+        #expect(catalogue.name == "journey")
+        #expect(catalogue.rules.count >= 14)
+        #expect(catalogue.rule("JRN-RACE-001")?.severity == .blocker)
+        #expect(catalogue.rule("JRN-RACE-001")?.weight == 10)
+        #expect(catalogue.rule("JRN-CACHE-001")?.weight == 1)
+    }
+
+    @Test("every rule names a fault that must kill it, a remediation and references")
+    func everyRuleIsKillable() throws {
+        for rule in try RuleCatalogue.bundled().rules {
+            #expect(!rule.faults.isEmpty, "\(rule.id) lists no fault: nothing proves it can fail")
+            #expect(rule.remediation.contains("```"), "\(rule.id) has no code-shaped hint")
+            #expect(!rule.references.isEmpty, "\(rule.id) has no reference")
+            #expect(!rule.rationale.isEmpty)
+        }
+    }
+
+    @Test func errorsNameTheKey() {
+        let bad = Sample.catalogueYAML.replacingOccurrences(of: "severity: important", with: "severity: critical")
+        let error = #expect(throws: ConfigError.self) { try RuleCatalogue.parse(bad, file: "bad.yml") }
+        #expect(error?.key == "rules[1].severity")
+        let noCompare = """
+        catalogue: x
+        version: "1"
+        rules:
+          - {id: A, title: t, severity: blocker, category: c, rationale: r, remediation: m, probe: {kind: race}}
+        """
+        #expect(throws: ConfigError.self) { try RuleCatalogue.parse(noCompare, file: "x.yml") }
+        let within = Sample.catalogueYAML.replacingOccurrences(of: "mode: within, tolerance: 2,", with: "mode: within,")
+        #expect(throws: ConfigError.self) { try RuleCatalogue.parse(within, file: "x.yml") }
+    }
+
+    @Test func duplicateIDs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Sample.catalogueYAML.write(to: dir.appendingPathComponent("a.yml"), atomically: true, encoding: .utf8)
+        try Sample.catalogueYAML.write(to: dir.appendingPathComponent("b.yml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try RuleCatalogue.load(directory: dir) }
+        #expect(error?.expected == "a unique rule id")
+    }
+}

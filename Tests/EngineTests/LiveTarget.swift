@@ -1,0 +1,64 @@
+import Checks
+import Engine
+import Foundation
+import Probes
+import Reference
+import TestSupport
+import Wire
+
+/// A reference as the audited target, on a real redis-server, publishing to the auditor's
+/// EventBridge endpoint: the setup a user has, built in one call.
+struct LiveTarget {
+    let redis: RedisServer
+    let reference: RunningReference
+    let events: EventBridgeEndpoint
+
+    static func start(faults: Set<Fault> = []) async throws -> LiveTarget {
+        let redis = try await RedisServer.start()
+        let events = try await EventBridgeEndpoint.start()
+        var configuration = ReferenceConfiguration(redisURL: redis.url, eventBridgeEndpoint: events.url, faults: faults)
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
+        return LiveTarget(redis: redis, reference: reference, events: events)
+    }
+
+    var config: AuditConfig {
+        var config = AuditConfig(baseURL: reference.baseURL,
+                                 fixtures: .http(url: reference.baseURL.appendingPathComponent("__reference/fixtures"), method: "POST", headers: [:]))
+        config.redisURL = "redis://127.0.0.1:\(redis.url.port)"
+        config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
+        return config
+    }
+
+    func audit(only: [String] = []) async throws -> AuditReport {
+        var request = AuditRequest(config: config, catalogue: try RuleCatalogue.bundled())
+        request.only = only
+        request.targetEvents = events
+        return try await AuditRunner.run(request)
+    }
+
+    /// One fixture from the target's supply, as the JSON a static list would hold.
+    func freshFixtureJSON() async throws -> String {
+        let response = try await HTTPClient().send(HTTPRequestSpec(method: "POST", url: reference.baseURL.appendingPathComponent("__reference/fixtures")))
+        return response.bodyText
+    }
+
+    func stop() async {
+        await reference.stop()
+        await events.stop()
+        redis.kill()
+    }
+}
+
+/// Starts a target, runs `body`, always stops it.
+func withLiveTarget<T>(faults: Set<Fault> = [], _ body: (LiveTarget) async throws -> T) async throws -> T {
+    let target = try await LiveTarget.start(faults: faults)
+    do {
+        let result = try await body(target)
+        await target.stop()
+        return result
+    } catch {
+        await target.stop()
+        throw error
+    }
+}
