@@ -51,7 +51,10 @@ public enum MarkdownRenderer {
         let card = report.scorecard
         md.line("## 📋 Executive Summary")
         md.blank()
-        let because = card.verdictReasons.isEmpty ? "every evaluated rule passed" : card.verdictReasons.joined(separator: "; ")
+        let advisories = report.findings.filter { $0.status == .fail }.map(\.ruleID)
+        let because = !card.verdictReasons.isEmpty ? card.verdictReasons.joined(separator: "; ")
+            : advisories.isEmpty ? "every evaluated rule passed"
+            : "no blocker or important rule failed and the score is at least \(Judge.format(Scorecard.readyScore)); advisory findings: \(advisories.joined(separator: ", "))"
         md.line("**Final Verdict:** \(card.verdict.emoji) **\(card.verdict.rawValue)** — \(because)")
         md.blank()
         md.line("**Production Readiness Score:** \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10)")

@@ -20,9 +20,9 @@ public enum TranscriptFormatter {
     }
 
     /// Shell lines in order, each distinct step once; a request the probe sent n times at once
-    /// becomes `seq n | xargs -P n …` so the race can be reproduced too. Clean-up steps are left out.
+    /// becomes `seq n | xargs -P n …` so the race can be reproduced too. Clean-up and warm-up steps are left out.
     public static func reproduction(_ transcript: [Exchange], limit: Int = 10) -> [String] {
-        let steps = transcript.filter { ($0.kind == .http || $0.kind == .redis) && !$0.label.hasPrefix("cleanup") }
+        let steps = transcript.filter { ($0.kind == .http || $0.kind == .redis) && !$0.label.hasPrefix("cleanup") && !$0.label.hasSuffix("(warm-up)") }
         var counts: [String: Int] = [:]
         for exchange in steps { counts["\(exchange.label)|\(command(for: exchange))", default: 0] += 1 }
         var seen = Set<String>()

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `auditor` as a user runs it: the built binary, a config written by hand, a reference started
+/// separately on a real redis-server, and the exit codes CI gates on.
+@Suite("auditor run / check / rules", .timeLimit(.minutes(3)))
+struct CLITests {
+    static var auditor: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auditor").path
+    }
+
+    /// `auditor reference serve --redis …` in its own process; stopped with SIGTERM.
+    struct ServedReference {
+        let process: Process
+        let baseURL: String
+        let eventsPort: Int
+        let redis: RedisServer
+
+        static func start(faults: [String] = []) async throws -> ServedReference {
+            let redis = try await RedisServer.start()
+            let eventsPort = try await RedisServer.freePort()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLITests.auditor)
+            process.arguments = ["reference", "serve", "--port", "0", "--redis", "redis://127.0.0.1:\(redis.url.port)",
+                                 "--eventbridge-endpoint", "http://127.0.0.1:\(eventsPort)"] + faults.flatMap { ["--fault", $0] }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
+            let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return ServedReference(process: process, baseURL: ready?["baseURL"] as? String ?? "", eventsPort: eventsPort, redis: redis)
+        }
+
+        /// A config as a user writes it.
+        func writeConfig(extra: String = "") throws -> String {
+            let yaml = """
+            target:
+              baseURL: \(baseURL)
+            redis:
+              url: redis://127.0.0.1:\(redis.url.port)/0
+            eventbridge:
+              listen: 127.0.0.1:\(eventsPort)
+            fixtures:
+              http: {url: \(baseURL)/__reference/fixtures, method: POST}
+            \(extra)
+            """
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).yml")
+            try yaml.write(to: file, atomically: true, encoding: .utf8)
+            return file.path
+        }
+
+        func stop() {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            redis.kill()
+        }
+    }
+
+    func auditor(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await ProcessRunner.run(Self.auditor, arguments, timeout: 120)
+    }
+
+    func outDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)").path
+    }
+
+    @Test("run against a clean reference on Redis: READY 100, three reports, exit 0")
+    func runClean() async throws {
+        let served = try await ServedReference.start()
+        defer { served.stop() }
+        let out = outDirectory()
+        let result = try await auditor(["run", "--config", try served.writeConfig(), "--out", out])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("🟢 READY — score 100/100"))
+        #expect(result.stderr.contains("[14/14]"), "progress goes to stderr")
+        for file in ["certification.md", "certification.json", "junit.xml"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file) written")
+        }
+    }
+
+    @Test("run against check-then-set: DO NOT DEPLOY naming JRN-RACE-001, exit 1")
+    func runFaulted() async throws {
+        let served = try await ServedReference.start(faults: ["check-then-set"])
+        defer { served.stop() }
+        let result = try await auditor(["run", "--config", try served.writeConfig(), "--rule", "JRN-RACE-001", "--format", "markdown", "--out", outDirectory()])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("🔴 DO NOT DEPLOY"))
+        #expect(result.stdout.contains("JRN-RACE-001"))
+    }
+
+    @Test("check: one rule with its full evidence")
+    func checkOneRule() async throws {
+        let served = try await ServedReference.start()
+        defer { served.stop() }
+        let result = try await auditor(["check", "JRN-TTL-001", "--config", try served.writeConfig()])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("JRN-TTL-001: PASS"))
+        #expect(result.stdout.contains("TTL journey:active:"))
+        #expect(result.stdout.contains("redis-cli"))
+    }
+
+    @Test("a bad config is exit 64 naming the key; an unreachable target is exit 2")
+    func exitCodes() async throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yml")
+        try "target: {baseURL: http://127.0.0.1:1}\nfixtures: {static: [{}]}\ngate: {failOn: sometimes}\n".write(to: bad, atomically: true, encoding: .utf8)
+        let usage = try await auditor(["run", "--config", bad.path])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("gate.failOn"))
+
+        let port = try await RedisServer.freePort()
+        let unreachable = FileManager.default.temporaryDirectory.appendingPathComponent("down-\(UUID().uuidString).yml")
+        try "target: {baseURL: \"http://127.0.0.1:\(port)\"}\nfixtures: {http: {url: \"http://127.0.0.1:\(port)/f\"}}\n".write(to: unreachable, atomically: true, encoding: .utf8)
+        let down = try await auditor(["run", "--config", unreachable.path, "--out", outDirectory()])
+        #expect(down.status == 2)
+        #expect(down.stderr.contains("target unreachable"))
+
+        let unknownRule = try await auditor(["run", "--config", unreachable.path, "--rule", "JRN-NOPE-999"])
+        #expect(unknownRule.status == 64)
+
+        let dry = try await auditor(["run", "--config", unreachable.path, "--dry-run"])
+        #expect(dry.status == 0, "a dry run sends nothing, so an unreachable target does not matter")
+        #expect(dry.stdout.contains("JRN-RACE-001"))
+        #expect(dry.stdout.contains("Fresh fixtures needed"))
+    }
+
+    @Test("rules and rules show")
+    func rules() async throws {
+        let list = try await auditor(["rules"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("JRN-RACE-001"))
+        #expect(list.stdout.contains("14 rules"))
+        let show = try await auditor(["rules", "show", "JRN-GONE-001"])
+        #expect(show.stdout.contains("gone-as-404"))
+        #expect(show.stdout.contains("410"))
+        let unknown = try await auditor(["rules", "show", "NOPE"])
+        #expect(unknown.status == 64)
+    }
+}
