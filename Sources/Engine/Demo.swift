@@ -21,6 +21,7 @@ public enum Demo {
                                  fixtures: .http(url: target.baseURL.appendingPathComponent("__reference/fixtures"), method: "POST", headers: [:]))
         config.redisURL = target.addresses.redisURL
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
+        config.socketURL = URL(string: target.addresses.socketURL)
         var request = AuditRequest(config: config, catalogue: catalogue)
         request.only = only
         request.skip = skip

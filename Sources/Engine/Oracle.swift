@@ -1,3 +1,4 @@
+import Foundation
 import Probes
 import Reference
 import Wire
@@ -20,7 +21,8 @@ struct Oracle {
         ProbeSystem(
             name: "the reference", api: JourneyAPI(baseURL: reference.baseURL),
             redis: try? RedisURL(parsing: reference.addresses.redisURL), events: events,
-            fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures"))
+            fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures")),
+            socketURL: URL(string: reference.addresses.socketURL)
         )
     }
 

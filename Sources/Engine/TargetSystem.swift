@@ -28,7 +28,8 @@ struct TargetSystem {
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
         let prefetch = PrefetchedFixtureSource(source: fixtureSource(config.fixtures))
-        let system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events, fixtures: prefetch)
+        let system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
+                                 fixtures: prefetch, socketURL: config.socketURL)
         return TargetSystem(system: system, ownedEvents: owned, prefetch: prefetch)
     }
 

@@ -28,7 +28,7 @@ public struct Observation: Sendable, Equatable, Codable {
 
 /// One step of a probe: an HTTP call or a Redis read, as evidence and as a reproduction line.
 public struct Exchange: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case http, redis, event, note }
+    public enum Kind: String, Sendable, Codable { case http, redis, event, socket, note }
 
     public var kind: Kind
     /// What the step is for, e.g. "start as the other trainer".

@@ -11,6 +11,7 @@ public final class ProbeRun: Sendable {
     private let inspectorSlot = InspectorSlot()
 
     struct State {
+        var notApplicable: String?
         var facts: [String: FactValue] = [:]
         var transcript: [Exchange] = []
         var started: [ProbeFixture] = []
@@ -29,7 +30,17 @@ public final class ProbeRun: Sendable {
     }
 
     func observation() -> Observation {
-        state.withLock { Observation(facts: $0.facts, transcript: $0.transcript) }
+        state.withLock { Observation(facts: $0.facts, transcript: $0.transcript, notApplicable: $0.notApplicable) }
+    }
+
+    /// The rule does not apply to this system (e.g. it has no Socket.IO endpoint configured).
+    public func notApplicable(_ reason: String) {
+        state.withLock { $0.notApplicable = reason }
+    }
+
+    /// Records a step that is neither HTTP nor Redis (a Socket.IO emit, an event seen).
+    public func log(_ kind: Exchange.Kind, _ label: String, _ request: String, credential: String? = nil, result: String) {
+        state.withLock { $0.transcript.append(Exchange(kind: kind, label: label, request: request, credential: credential, result: result)) }
     }
 
     // MARK: fixtures and HTTP

@@ -10,12 +10,15 @@ public struct ProbeSystem: Sendable {
     /// The auditor's EventBridge endpoint this system publishes to; nil makes event facts unobserved.
     public var events: EventBridgeEndpoint?
     public var fixtures: any FixtureSource
+    /// Its Socket.IO endpoint; nil makes the live WebSocket rule not applicable.
+    public var socketURL: URL?
 
-    public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource) {
+    public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource, socketURL: URL? = nil) {
         self.name = name
         self.api = api
         self.redis = redis
         self.events = events
         self.fixtures = fixtures
+        self.socketURL = socketURL
     }
 }

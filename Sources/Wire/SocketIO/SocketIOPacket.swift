@@ -76,9 +76,10 @@ public struct SocketIOPacket: Sendable, Equatable {
 
 /// JSON text from Foundation values, with sorted keys so packets are reproducible.
 public enum JSONText {
+    /// Any JSON value, including a bare string or number; "null" for what JSON cannot carry.
     public static func encode(_ value: Any) -> String {
-        guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        guard JSONSerialization.isValidJSONObject([value]),
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
         else { return "null" }
         return String(decoding: data, as: UTF8.self)
     }
