@@ -79,6 +79,11 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Checks", "Probes", "Reference", "Wire", "TestSupport"],
         ),
+        .testTarget(
+            name: "ProbesTests",
+            dependencies: ["Probes", "Checks", "Reference", "Wire", "TestSupport"],
+            exclude: ["Peers"]
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ReferenceTests",
