@@ -66,7 +66,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            resources: [.copy("Resources/source-views")]
         ),
         // Real servers for the live tests: redis-server on a free port, helper processes.
         .target(
@@ -82,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "ProbesTests",
             dependencies: ["Probes", "Checks", "Reference", "Wire", "TestSupport"],
-            exclude: ["Peers"]
+            exclude: ["Peers", "SourceTrees"]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(

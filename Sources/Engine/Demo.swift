@@ -22,6 +22,7 @@ public enum Demo {
         config.redisURL = target.addresses.redisURL
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
         config.socketURL = URL(string: target.addresses.socketURL)
+        config.sourcePaths = SourceView.paths(for: faults)
         var request = AuditRequest(config: config, catalogue: catalogue)
         request.only = only
         request.skip = skip

@@ -18,12 +18,14 @@ struct Oracle {
     }
 
     var system: ProbeSystem {
-        ProbeSystem(
+        var system = ProbeSystem(
             name: "the reference", api: JourneyAPI(baseURL: reference.baseURL),
             redis: try? RedisURL(parsing: reference.addresses.redisURL), events: events,
             fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures")),
             socketURL: URL(string: reference.addresses.socketURL)
         )
+        system.sourcePaths = SourceView.paths(for: [])
+        return system
     }
 
     func stop() async {

@@ -28,8 +28,9 @@ struct TargetSystem {
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
         let prefetch = PrefetchedFixtureSource(source: fixtureSource(config.fixtures))
-        let system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
+        var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
                                  fixtures: prefetch, socketURL: config.socketURL)
+        system.sourcePaths = config.sourcePaths
         return TargetSystem(system: system, ownedEvents: owned, prefetch: prefetch)
     }
 

@@ -12,6 +12,7 @@ struct LiveTarget {
     let redis: RedisServer
     let reference: RunningReference
     let events: EventBridgeEndpoint
+    let faults: Set<Fault>
 
     static func start(faults: Set<Fault> = []) async throws -> LiveTarget {
         let redis = try await RedisServer.start()
@@ -19,7 +20,7 @@ struct LiveTarget {
         var configuration = ReferenceConfiguration(redisURL: redis.url, eventBridgeEndpoint: events.url, faults: faults)
         configuration.logLevel = .critical
         let reference = try await ReferenceServer.start(configuration)
-        return LiveTarget(redis: redis, reference: reference, events: events)
+        return LiveTarget(redis: redis, reference: reference, events: events, faults: faults)
     }
 
     var config: AuditConfig {
@@ -27,6 +28,8 @@ struct LiveTarget {
                                  fixtures: .http(url: reference.baseURL.appendingPathComponent("__reference/fixtures"), method: "POST", headers: [:]))
         config.redisURL = "redis://127.0.0.1:\(redis.url.port)"
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
+        config.socketURL = URL(string: reference.addresses.socketURL)
+        config.sourcePaths = SourceView.paths(for: faults)
         return config
     }
 

@@ -12,6 +12,8 @@ public struct ProbeSystem: Sendable {
     public var fixtures: any FixtureSource
     /// Its Socket.IO endpoint; nil makes the live WebSocket rule not applicable.
     public var socketURL: URL?
+    /// Backend and mobile source trees; empty makes the source rule not applicable.
+    public var sourcePaths: [String] = []
 
     public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource, socketURL: URL? = nil) {
         self.name = name
