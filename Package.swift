@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "auditor", targets: ["Auditor"]),
+        .executable(name: "race-bench", targets: ["RaceBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark of the race sender (spread and catch rate); prints figures, asserts nothing.
+        .executableTarget(name: "RaceBench", dependencies: ["Engine", "Probes", "Reference", "Checks", "Wire"]),
         // Pure value types: judging evidence never touches a network.
         .target(
             name: "Checks",

@@ -12,6 +12,9 @@ public struct AuditRequest: Sendable {
     /// An EventBridge endpoint already listening where the target publishes (the demo starts its
     /// own before the target); without it the engine starts one on `eventbridge.listen`.
     public var targetEvents: EventBridgeEndpoint?
+    /// A fault proxy already in front of the target's Redis (the demo's); without it the engine
+    /// starts one on `redis.proxy` when configured.
+    public var targetProxy: FaultProxy?
     /// Rules run at once (each on its own fixtures); exclusive probes always run alone.
     public var parallelism = 4
     public var auditorVersion = "0.0.0"
@@ -38,6 +41,7 @@ public enum AuditError: Error, CustomStringConvertible {
     case fixturesFailed(String)
     case cannotListen(String)
     case badRedisURL(String)
+    case cannotProxy(String)
 
     public var description: String {
         switch self {
@@ -47,6 +51,7 @@ public enum AuditError: Error, CustomStringConvertible {
         case .fixturesFailed(let why): return "could not get a fixture: \(why)"
         case .cannotListen(let why): return "cannot open the EventBridge endpoint: \(why)"
         case .badRedisURL(let why): return "redis.url: \(why)"
+        case .cannotProxy(let why): return "cannot open the Redis fault proxy: \(why)"
         }
     }
 

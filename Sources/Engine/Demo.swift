@@ -2,38 +2,84 @@ import Checks
 import Foundation
 import Probes
 import Reference
+import Wire
 
-/// `auditor demo`: a reference (optionally faulted) as the target, on the embedded store, its
-/// EventBridge wired to the auditor's endpoint, audited like any deployment.
+/// `auditor demo`: the built-in reference (optionally faulted) audited like any deployment.
+///
+/// The target is the whole setup a production deployment has, in process and on loopback: a
+/// shared store (the embedded store, served over RESP as a small Redis), the auditor's fault proxy
+/// in front of it, two reference instances reaching the store through the proxy, and their
+/// EventBridge publishing to the auditor's endpoint. So every rule runs, none is not-applicable.
 public enum Demo {
     public static func run(faults: Set<Fault>, catalogue: RuleCatalogue, only: [String] = [], skip: [String] = [],
                            auditorVersion: String, progress: @escaping @Sendable (String) -> Void) async throws -> AuditReport {
-        let events = try await EventBridgeEndpoint.start()
-        var configuration = ReferenceConfiguration(eventBridgeEndpoint: events.url, faults: faults)
-        configuration.logLevel = .critical
-        let target: RunningReference
-        do { target = try await ReferenceServer.start(configuration) } catch {
-            await events.stop()
-            throw error
-        }
-        progress("demo target: reference at \(target.addresses.baseURL)" + (faults.isEmpty ? "" : " with faults \(faults.sorted().map(\.rawValue).joined(separator: ", "))"))
-        var config = AuditConfig(baseURL: target.baseURL,
-                                 fixtures: .http(url: target.baseURL.appendingPathComponent("__reference/fixtures"), method: "POST", headers: [:]))
-        config.redisURL = target.addresses.redisURL
-        config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
-        config.socketURL = URL(string: target.addresses.socketURL)
-        config.sourcePaths = SourceView.paths(for: faults)
-        var request = AuditRequest(config: config, catalogue: catalogue)
+        let setup = try await DemoTarget.start(faults: faults)
+        progress("demo target: reference instances \(setup.instances.map(\.addresses.baseURL).joined(separator: ", "))"
+                 + (faults.isEmpty ? "" : " with faults \(faults.sorted().map(\.rawValue).joined(separator: ", "))"))
+        var request = AuditRequest(config: setup.config(faults: faults), catalogue: catalogue)
         request.only = only
         request.skip = skip
-        request.targetEvents = events
+        request.targetEvents = setup.events
+        request.targetProxy = setup.proxy
         request.auditorVersion = auditorVersion
-        defer {
-            Task {
-                await target.stop()
-                await events.stop()
-            }
+        do {
+            let report = try await AuditRunner.run(request, progress: progress)
+            await setup.stop()
+            return report
+        } catch {
+            await setup.stop()
+            throw error
         }
-        return try await AuditRunner.run(request, progress: progress)
+    }
+}
+
+/// The demo's deployment: store, proxy, two instances, EventBridge endpoint. Also what the race
+/// benchmark audits: its store is reached over TCP, so a check-then-set has real round trips.
+public struct DemoTarget: Sendable {
+    public let storeServer: EmbeddedStoreServer
+    public let proxy: FaultProxy
+    public let events: EventBridgeEndpoint
+    public let instances: [RunningReference]
+
+    public static func start(faults: Set<Fault>) async throws -> DemoTarget {
+        let storeServer = try await EmbeddedStoreServer.start(store: EmbeddedStore(), allowWrites: true)
+        let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: storeServer.port)
+        let events = try await EventBridgeEndpoint.start()
+        var instances: [RunningReference] = []
+        do {
+            for _ in 0..<2 {
+                var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: proxy.port),
+                                                           eventBridgeEndpoint: events.url, faults: faults)
+                configuration.logLevel = .critical
+                instances.append(try await ReferenceServer.start(configuration))
+            }
+        } catch {
+            for instance in instances { await instance.stop() }
+            await proxy.stop()
+            await events.stop()
+            await storeServer.stop()
+            throw error
+        }
+        return DemoTarget(storeServer: storeServer, proxy: proxy, events: events, instances: instances)
+    }
+
+    public func config(faults: Set<Fault>) -> AuditConfig {
+        let first = instances[0]
+        var config = AuditConfig(baseURL: first.baseURL,
+                                 fixtures: .http(url: first.baseURL.appendingPathComponent("__reference/fixtures"), method: "POST", headers: [:]))
+        config.instances = instances.map(\.baseURL)
+        config.redisURL = "redis://127.0.0.1:\(storeServer.port)"
+        config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: storeServer.port))
+        config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
+        config.socketURL = URL(string: first.addresses.socketURL)
+        config.sourcePaths = SourceView.paths(for: faults)
+        return config
+    }
+
+    public func stop() async {
+        for instance in instances { await instance.stop() }
+        await proxy.stop()
+        await events.stop()
+        await storeServer.stop()
     }
 }

@@ -25,11 +25,27 @@ struct Oracle {
             socketURL: URL(string: reference.addresses.socketURL)
         )
         system.sourcePaths = SourceView.paths(for: [])
+        // One instance stands for any number: a correct service answers the same wherever a call lands.
+        system.instances = [system.api, system.api]
+        system.storeSwitch = OracleStoreSwitch(reference: reference)
         return system
     }
 
     func stop() async {
         await reference.stop()
         await events.stop()
+    }
+}
+
+/// The oracle's store is in process: it is cut by simulation, where a target's is cut by the proxy.
+struct OracleStoreSwitch: StoreSwitch {
+    let reference: RunningReference
+
+    func cut(_ cut: StoreCut) async {
+        reference.simulateStoreOutage(cut == .down ? .refused : .silent)
+    }
+
+    func restore() async {
+        reference.simulateStoreOutage(nil)
     }
 }

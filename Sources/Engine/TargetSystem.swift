@@ -6,8 +6,9 @@ import Wire
 /// The deployment under audit, as the probes see it, plus what the engine opened for it.
 struct TargetSystem {
     let system: ProbeSystem
-    /// The endpoint this audit started (closed at the end); nil when the caller owns it.
+    /// The endpoint and proxy this audit started (closed at the end); nil when the caller owns them.
     let ownedEvents: EventBridgeEndpoint?
+    let ownedProxy: FaultProxy?
     let prefetch: PrefetchedFixtureSource
 
     static func open(_ request: AuditRequest) async throws -> TargetSystem {
@@ -26,12 +27,26 @@ struct TargetSystem {
                 throw AuditError.cannotListen("\(listen): \(error)")
             }
         }
+        var proxy = request.targetProxy
+        var ownedProxy: FaultProxy?
+        if proxy == nil, let settings = config.redisProxy {
+            do {
+                ownedProxy = try await FaultProxy.start(listenHost: settings.listen.host, listenPort: settings.listen.port,
+                                                        upstreamHost: settings.upstream.host, upstreamPort: settings.upstream.port)
+                proxy = ownedProxy
+            } catch {
+                await owned?.stop()
+                throw AuditError.cannotProxy("\(settings.listen): \(error)")
+            }
+        }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
         let prefetch = PrefetchedFixtureSource(source: fixtureSource(config.fixtures))
         var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
                                  fixtures: prefetch, socketURL: config.socketURL)
         system.sourcePaths = config.sourcePaths
-        return TargetSystem(system: system, ownedEvents: owned, prefetch: prefetch)
+        system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths) }
+        system.storeSwitch = proxy
+        return TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch)
     }
 
     static func fixtureSource(_ spec: FixtureSpec) -> any FixtureSource {
@@ -54,6 +69,7 @@ struct TargetSystem {
 
     func close() async {
         await ownedEvents?.stop()
+        await ownedProxy?.stop()
     }
 }
 

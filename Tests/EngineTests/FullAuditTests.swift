@@ -60,6 +60,7 @@ struct FullAuditTests {
             request.only = ["JRN-TTL-001", "JRN-GONE-001"]
             request.parallelism = 1
             request.targetEvents = target.events
+            request.targetProxy = target.proxy
             let report = try await AuditRunner.run(request)
             #expect(report.findings.contains { $0.status == .inconclusive && $0.summary.contains("exhausted") })
             #expect(!report.findings.contains { $0.ruleID == "JRN-GONE-001" && $0.status == .pass })

@@ -6,21 +6,25 @@ import Reference
 import TestSupport
 import Wire
 
-/// A reference as the audited target, on a real redis-server, publishing to the auditor's
-/// EventBridge endpoint: the setup a user has, built in one call.
+/// The audited target as a user has it, built in one call: two reference instances reaching a
+/// real redis-server through the auditor's fault proxy, publishing to the auditor's EventBridge endpoint.
 struct LiveTarget {
     let redis: RedisServer
-    let reference: RunningReference
+    let proxy: FaultProxy
+    let instances: [RunningReference]
     let events: EventBridgeEndpoint
     let faults: Set<Fault>
 
+    var reference: RunningReference { instances[0] }
+
     static func start(faults: Set<Fault> = []) async throws -> LiveTarget {
         let redis = try await RedisServer.start()
+        let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: redis.url.port)
         let events = try await EventBridgeEndpoint.start()
-        var configuration = ReferenceConfiguration(redisURL: redis.url, eventBridgeEndpoint: events.url, faults: faults)
+        var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: proxy.port), eventBridgeEndpoint: events.url, faults: faults)
         configuration.logLevel = .critical
-        let reference = try await ReferenceServer.start(configuration)
-        return LiveTarget(redis: redis, reference: reference, events: events, faults: faults)
+        let instances = [try await ReferenceServer.start(configuration), try await ReferenceServer.start(configuration)]
+        return LiveTarget(redis: redis, proxy: proxy, instances: instances, events: events, faults: faults)
     }
 
     var config: AuditConfig {
@@ -30,6 +34,8 @@ struct LiveTarget {
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
         config.socketURL = URL(string: reference.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)
+        config.instances = instances.map(\.baseURL)
+        config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: redis.url.port))
         return config
     }
 
@@ -37,6 +43,7 @@ struct LiveTarget {
         var request = AuditRequest(config: config, catalogue: try RuleCatalogue.bundled())
         request.only = only
         request.targetEvents = events
+        request.targetProxy = proxy
         return try await AuditRunner.run(request)
     }
 
@@ -47,7 +54,8 @@ struct LiveTarget {
     }
 
     func stop() async {
-        await reference.stop()
+        for instance in instances { await instance.stop() }
+        await proxy.stop()
         await events.stop()
         redis.kill()
     }

@@ -5,7 +5,9 @@ import Testing
 
 /// Every rule is proven both ways, live against a reference on a real redis-server:
 /// the clean reference passes it, and each fault the rule names makes it fail.
-@Suite("Every rule: clean passes, its faults fail", .timeLimit(.minutes(3)))
+/// Serialized: each case starts a whole deployment, and on 2 cores dozens at once would turn
+/// timing bounds (TTL tolerances, the 1 s store timeout) into noise.
+@Suite("Every rule: clean passes, its faults fail", .serialized, .timeLimit(.minutes(5)))
 struct RuleKillTests {
     static let rules = (try? RuleCatalogue.bundled().rules) ?? []
 

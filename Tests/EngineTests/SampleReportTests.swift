@@ -7,7 +7,7 @@ import Testing
 /// sample-reports/ must stay what the tool produces: each committed report is regenerated
 /// (scripts/sample-reports does the same through the CLI) and must agree in verdict, score and
 /// every rule's status.
-@Suite("sample-reports/ are current", .timeLimit(.minutes(3)))
+@Suite("sample-reports/ are current", .serialized, .timeLimit(.minutes(5)))
 struct SampleReportTests {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sample-reports")

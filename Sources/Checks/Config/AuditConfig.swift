@@ -1,7 +1,7 @@
 import Foundation
 
 /// What to audit and how to gate: the typed form of `audit.yml`.
-public struct AuditConfig: Sendable, Equatable {
+public struct AuditConfig: Sendable {
     public var baseURL: URL
     /// More base URLs of the same deployment (for the statelessness probe).
     public var instances: [URL] = []
@@ -9,6 +9,9 @@ public struct AuditConfig: Sendable, Equatable {
     public var paths: [String: String] = [:]
     /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
     public var redisURL: String?
+    /// The auditor's fault proxy: it listens on `listen`, forwards to `upstream` (the real Redis),
+    /// and the target reaches its Redis through it, so the store can be cut during a probe.
+    public var redisProxy: (listen: HostPort, upstream: HostPort)?
     /// Where the auditor's EventBridge endpoint listens (host:port); the target publishes there.
     public var eventBridgeListen: HostPort?
     public var socketURL: URL?

@@ -46,6 +46,10 @@ public struct ConfigLoader {
         }
         if let redis = doc.optional("redis") {
             try redis.mapping(allowed: ["url", "proxy"], warnings: &warnings)
+            if let proxy = redis.optional("proxy") {
+                try proxy.mapping(allowed: ["listen", "upstream"], warnings: &warnings)
+                config.redisProxy = (try proxy.required("listen").hostPort(), try proxy.required("upstream").hostPort())
+            }
             if let url = redis.optional("url") {
                 let text = try url.string()
                 guard text.hasPrefix("redis://") else { throw ConfigError(file: file, key: url.path, expected: "a redis:// URL", found: "another scheme") }

@@ -11,7 +11,7 @@ public struct JourneyAPI: Sendable {
 
     public var baseURL: URL
     public var paths: [Call: String]
-    let client: HTTPClient
+    public let client: HTTPClient
 
     public static let defaultPaths: [Call: String] = [
         .startJourney: "/api/v1/admin/sessions/{sessionId}/start-journey",

@@ -169,3 +169,15 @@ final class QueuedResponseHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 }
+
+/// The baseline the race sender is measured against: N tasks that each connect and send at once.
+public enum NaiveSender {
+    public static func send(_ request: HTTPRequestSpec, count: Int, client: HTTPClient) async throws -> [HTTPResponseData] {
+        try await withThrowingTaskGroup(of: HTTPResponseData.self) { group in
+            for _ in 0..<count { group.addTask { try await client.send(request) } }
+            var responses: [HTTPResponseData] = []
+            for try await response in group { responses.append(response) }
+            return responses
+        }
+    }
+}

@@ -2,6 +2,7 @@ import Checks
 import Wire
 
 /// JRN-RACE-001: R rounds, each of N synchronized starts of one fresh session's journey.
+/// `naive: 1` sends them from N tasks instead (no last-byte sync), for the race benchmark.
 struct RaceProbe: Probe {
     let kind = "race"
 
@@ -19,7 +20,9 @@ struct RaceProbe: Probe {
         var eventsObserved = run.system.events != nil
         for round in 1...spec.count("rounds", default: 3) {
             let f = try await run.fixture()
-            let statuses = try await run.race("round \(round): synchronized start", .startJourney, f, as: .trainer, count: n)
+            let naive = spec.number("naive", default: 0) != 0
+            let statuses = try await run.race("round \(round): \(naive ? "concurrent" : "synchronized") start", .startJourney, f,
+                                              as: .trainer, count: n, naive: naive).map(\.status)
             created.append(String(statuses.filter { $0 == 201 }.count))
             conflicts.append(String(statuses.filter { $0 == 409 }.count))
             others += Dictionary(grouping: statuses.filter { $0 != 201 && $0 != 409 }, by: { $0 })

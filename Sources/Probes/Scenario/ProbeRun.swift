@@ -52,14 +52,15 @@ public final class ProbeRun: Sendable {
     /// Sends one call of the contract as `role` and records it; throws only when no answer came.
     @discardableResult
     public func call(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role,
-                     sessionId: String? = nil, body: [String: Any]? = nil) async throws -> HTTPResponseData {
+                     sessionId: String? = nil, body: [String: Any]? = nil, via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
         let session = sessionId ?? fixture.sessionId
-        let request = system.api.request(call, sessionId: session, token: fixture.token(role), body: body)
+        let api = api ?? system.api
+        let request = api.request(call, sessionId: session, token: fixture.token(role), body: body)
         let clock = ContinuousClock()
         let started = clock.now
         let pathAndQuery = HTTPClient.target(of: request.url)
         do {
-            let response = try await system.api.client.send(request)
+            let response = try await api.client.send(request)
             let ms = Double((clock.now - started).components.attoseconds) / 1e15 + Double((clock.now - started).components.seconds) * 1000
             var result = "\(response.status)"
             if let retryAfter = response.header("Retry-After") { result += " (Retry-After: \(retryAfter))" }
@@ -78,18 +79,24 @@ public final class ProbeRun: Sendable {
         }
     }
 
-    /// The same call sent `count` times at once with last-byte synchronization; returns the statuses.
-    public func race(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, count: Int) async throws -> [Int] {
+    /// The same call sent `count` times at once, with last-byte synchronization (or, `naive`, from
+    /// `count` tasks that each connect and send); returns the responses.
+    public func race(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, count: Int,
+                     naive: Bool = false) async throws -> [HTTPResponseData] {
         let request = system.api.request(call, sessionId: fixture.sessionId, token: fixture.token(role))
         let responses: [HTTPResponseData]
         do {
-            responses = try await RaceSender().send(Array(repeating: request, count: count))
+            if naive {
+                responses = try await NaiveSender.send(request, count: count, client: system.api.client)
+            } else {
+                responses = try await RaceSender().send(Array(repeating: request, count: count))
+            }
         } catch {
-            throw ProbeError("\(label): the synchronized burst to \(system.name) failed (\(error))")
+            throw ProbeError("\(label): the burst to \(system.name) failed (\(error))")
         }
         let pathAndQuery = HTTPClient.target(of: request.url)
         state.withLock { state in
-            for _ in responses {
+            for _ in responses where !naive {
                 state.transcript.append(Exchange(kind: .http, label: "\(label) (warm-up)", request: "GET /", credential: Role.none.rawValue, result: "answered"))
             }
             for response in responses {
@@ -100,14 +107,18 @@ public final class ProbeRun: Sendable {
                 state.started.append(fixture)
             }
         }
-        return responses.map(\.status)
+        if let spread = RaceSpread.microseconds(responses) {
+            note(label, String(format: "server-side spread of the burst: %.0f µs (first to last request begun)", spread))
+        }
+        return responses
     }
 
     /// A location update at `point`, as the fixture's trainer unless told otherwise.
     @discardableResult
-    public func update(_ label: String, _ fixture: ProbeFixture, at point: ProbeFixture.Point, as role: Role = .trainer) async throws -> HTTPResponseData {
+    public func update(_ label: String, _ fixture: ProbeFixture, at point: ProbeFixture.Point, as role: Role = .trainer,
+                       via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
         try await call(label, .locationUpdate, fixture, as: role,
-                       body: ["sessionId": fixture.sessionId, "latitude": point.latitude, "longitude": point.longitude])
+                       body: ["sessionId": fixture.sessionId, "latitude": point.latitude, "longitude": point.longitude], via: api)
     }
 
     /// Starts a journey and fails the scenario if it does not start: later steps would mean nothing.

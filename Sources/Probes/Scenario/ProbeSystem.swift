@@ -14,6 +14,11 @@ public struct ProbeSystem: Sendable {
     public var socketURL: URL?
     /// Backend and mobile source trees; empty makes the source rule not applicable.
     public var sourcePaths: [String] = []
+    /// Every base URL of the deployment (the first is `api`'s); fewer than two makes the
+    /// statelessness rule not applicable.
+    public var instances: [JourneyAPI] = []
+    /// Takes the store away for the fail-closed rule; nil makes it not applicable.
+    public var storeSwitch: (any StoreSwitch)?
 
     public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource, socketURL: URL? = nil) {
         self.name = name

@@ -6,6 +6,7 @@ import Hummingbird
 /// Handlers only translate HTTP to `JourneyService` calls and back.
 func buildRouter(service: JourneyService) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.middlewares.add(RequestTimingMiddleware())
     let sessions = router.group("api/v1/admin/sessions/:sessionId")
     sessions.post("start-journey") { request, context in
         await service.startJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http

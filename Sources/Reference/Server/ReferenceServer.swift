@@ -10,8 +10,11 @@ import Wire
 /// Starts the oracle: `let reference = try await ReferenceServer.start(.init(faults: [.checkThenSet]))`.
 public enum ReferenceServer {
     /// Runs until cancelled or until one of `signals` arrives; calls `onReady` once, when listening.
+    /// `embedded` is the store to use when no Redis is configured (a caller that wants to cut it
+    /// later passes its own); without one a fresh store is made.
     public static func run(
         _ configuration: ReferenceConfiguration,
+        embedded: EmbeddedStore? = nil,
         signals: [UnixSignal] = [],
         onReady: @escaping @Sendable (ReferenceAddresses) -> Void
     ) async throws {
@@ -27,7 +30,7 @@ public enum ReferenceServer {
             store = redis
             storeURL = url.description
         } else {
-            let embedded = EmbeddedStore()
+            let embedded = embedded ?? EmbeddedStore()
             let server = try await EmbeddedStoreServer.start(store: embedded, host: configuration.host)
             embeddedServer = server
             store = embedded
@@ -67,12 +70,13 @@ public enum ReferenceServer {
     /// Starts in the background and returns once listening; `stop()` ends it.
     public static func start(_ configuration: ReferenceConfiguration = .init()) async throws -> RunningReference {
         let (ready, continuation) = AsyncStream.makeStream(of: ReferenceAddresses.self)
+        let embedded = configuration.redisURL == nil ? EmbeddedStore() : nil
         let task = Task {
             defer { continuation.finish() }
-            try await run(configuration) { continuation.yield($0) }
+            try await run(configuration, embedded: embedded) { continuation.yield($0) }
         }
         for await addresses in ready {
-            return RunningReference(addresses: addresses, task: task)
+            return RunningReference(addresses: addresses, task: task, embedded: embedded, storeTimeout: configuration.storeTimeout)
         }
         try await task.value
         throw ReferenceError.stoppedBeforeReady
@@ -87,10 +91,26 @@ public enum ReferenceServer {
 public final class RunningReference: Sendable {
     public let addresses: ReferenceAddresses
     private let task: Task<Void, Error>
+    private let embedded: EmbeddedStore?
+    private let storeTimeout: TimeAmount
 
-    init(addresses: ReferenceAddresses, task: Task<Void, Error>) {
+    init(addresses: ReferenceAddresses, task: Task<Void, Error>, embedded: EmbeddedStore?, storeTimeout: TimeAmount) {
         self.addresses = addresses
         self.task = task
+        self.embedded = embedded
+        self.storeTimeout = storeTimeout
+    }
+
+    public enum SimulatedOutage: Sendable { case refused, silent }
+
+    /// Cuts its embedded store (`refused` at once, or `silent` until the store timeout), or
+    /// restores it with nil: the oracle's side of the fail-closed rule. No effect on a Redis-backed one.
+    public func simulateStoreOutage(_ outage: SimulatedOutage?) {
+        switch outage {
+        case nil: embedded?.simulate(nil)
+        case .refused?: embedded?.simulate(.down)
+        case .silent?: embedded?.simulate(.timeout(after: .nanoseconds(storeTimeout.nanoseconds)))
+        }
     }
 
     public var baseURL: URL { URL(string: addresses.baseURL)! }

@@ -12,11 +12,14 @@ extension EmbeddedStore {
         "MSET", "GETDEL", "GETSET", "LPUSH", "RPUSH", "SADD", "ZADD", "COPY", "RESTORE", "MOVE",
     ]
 
-    /// Answers one command; `words[0]` is the command name in any case.
-    public func answer(_ words: [String]) -> RESPValue {
+    /// Answers one command; `words[0]` is the command name in any case. Writes are refused unless
+    /// `allowWrites` (the demo's stand-in Redis, which reference instances share through a proxy).
+    public func answer(_ words: [String], allowWrites: Bool = false) -> RESPValue {
         guard let name = words.first?.uppercased() else { return .error("ERR empty command") }
         let args = Array(words.dropFirst())
-        if Self.writeCommands.contains(name) { return Self.readOnlyError }
+        if Self.writeCommands.contains(name) {
+            return allowWrites ? answerWrite(name, args) : Self.readOnlyError
+        }
         return read { lookup, allKeys in
             switch name {
             case "PING":
@@ -55,6 +58,33 @@ extension EmbeddedStore {
             default:
                 return .error("ERR unknown command '\(words[0])'")
             }
+        }
+    }
+
+    /// The writes `RedisStore` sends: `SET key value [EX s|PX ms] [NX|XX]` and `DEL key…`.
+    private func answerWrite(_ name: String, _ args: [String]) -> RESPValue {
+        switch name {
+        case "SET" where args.count >= 2:
+            var ttl: Duration?
+            var onlyIfAbsent = false
+            var i = 2
+            while i < args.count {
+                switch args[i].uppercased() {
+                case "EX" where i + 1 < args.count:
+                    guard let s = Int(args[i + 1]), s > 0 else { return .error("ERR invalid expire time in 'set' command") }
+                    ttl = .seconds(s); i += 2
+                case "PX" where i + 1 < args.count:
+                    guard let ms = Int(args[i + 1]), ms > 0 else { return .error("ERR invalid expire time in 'set' command") }
+                    ttl = .milliseconds(ms); i += 2
+                case "NX": onlyIfAbsent = true; i += 1
+                default: return .error("ERR syntax error")
+                }
+            }
+            return write(args[0], args[1], ttl: ttl, onlyIfAbsent: onlyIfAbsent) ? .simpleString("OK") : .bulkString(nil)
+        case "DEL" where !args.isEmpty:
+            return .integer(remove(args))
+        default:
+            return .error("ERR the embedded store supports SET and DEL among writes")
         }
     }
 

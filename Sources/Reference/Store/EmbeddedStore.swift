@@ -26,43 +26,82 @@ public final class EmbeddedStore: JourneyStore {
     public init() {}
 
     public func get(_ key: String) async throws -> String? {
-        await Task.yield()
+        try await roundTrip()
         let now = clock.now
         return state.withLock { $0.live(key, now: now)?.value }
     }
 
     public func set(_ key: String, _ value: String, ttl: Int?) async throws {
-        await Task.yield()
-        let entry = Entry(value: value, expiresAt: ttl.map { clock.now + .seconds($0) })
-        let now = clock.now
-        state.withLock { state in
-            state.entries[key] = entry
-            state.noteWrite(now: now)
-        }
+        try await roundTrip()
+        _ = write(key, value, ttl: ttl.map { .seconds($0) }, onlyIfAbsent: false)
     }
 
     public func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool {
-        await Task.yield()
+        try await roundTrip()
+        return write(key, value, ttl: ttl.map { .seconds($0) }, onlyIfAbsent: true)
+    }
+
+    public func exists(_ key: String) async throws -> Bool {
+        try await roundTrip()
         let now = clock.now
-        let entry = Entry(value: value, expiresAt: ttl.map { now + .seconds($0) })
+        return state.withLock { $0.live(key, now: now) != nil }
+    }
+
+    public func delete(_ keys: [String]) async throws {
+        try await roundTrip()
+        _ = remove(keys)
+    }
+
+    /// `SET` semantics without the round trip; true when written.
+    func write(_ key: String, _ value: String, ttl: Duration?, onlyIfAbsent: Bool) -> Bool {
+        let now = clock.now
+        let entry = Entry(value: value, expiresAt: ttl.map { now + $0 })
         return state.withLock { state in
-            if state.live(key, now: now) != nil { return false }
+            if onlyIfAbsent, state.live(key, now: now) != nil { return false }
             state.entries[key] = entry
             state.noteWrite(now: now)
             return true
         }
     }
 
-    public func exists(_ key: String) async throws -> Bool {
-        await Task.yield()
+    /// `DEL` semantics; the number of live keys removed.
+    func remove(_ keys: [String]) -> Int {
         let now = clock.now
-        return state.withLock { $0.live(key, now: now) != nil }
+        return state.withLock { state in
+            keys.reduce(0) { count, key in
+                let wasLive = state.live(key, now: now) != nil
+                state.entries[key] = nil
+                return count + (wasLive ? 1 : 0)
+            }
+        }
     }
 
-    public func delete(_ keys: [String]) async throws {
+    // MARK: simulated outage (the oracle's side of the fail-closed rule)
+
+    /// How the store misbehaves while cut: refuses at once, or says nothing until the caller's timeout.
+    public enum Outage: Sendable, Equatable {
+        case down
+        case timeout(after: Duration)
+    }
+
+    private let outage = Mutex<Outage?>(nil)
+
+    /// Cuts (or, with nil, restores) the store, as a proxy in front of a real Redis would.
+    public func simulate(_ outage: Outage?) {
+        self.outage.withLock { $0 = outage }
+    }
+
+    /// Every command is a suspension point, and fails as the simulated outage says.
+    private func roundTrip() async throws {
         await Task.yield()
-        state.withLock { state in
-            for key in keys { state.entries[key] = nil }
+        switch outage.withLock({ $0 }) {
+        case nil:
+            return
+        case .down:
+            throw StoreUnavailable("connection refused (simulated outage)")
+        case .timeout(let after):
+            try await Task.sleep(for: after)
+            throw StoreUnavailable("the store did not answer in time (simulated outage)")
         }
     }
 

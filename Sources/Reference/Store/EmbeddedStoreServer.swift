@@ -13,13 +13,15 @@ public final class EmbeddedStoreServer: Sendable {
         self.port = port
     }
 
-    public static func start(store: EmbeddedStore, host: String = "127.0.0.1", port: Int = 0) async throws -> EmbeddedStoreServer {
+    /// `allowWrites` turns it into a small shared Redis (the demo's, behind the fault proxy);
+    /// the reference's own `redisURL` is read-only.
+    public static func start(store: EmbeddedStore, host: String = "127.0.0.1", port: Int = 0, allowWrites: Bool = false) async throws -> EmbeddedStoreServer {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RESPServerHandler(store: store))
+                    try channel.pipeline.syncOperations.addHandler(RESPServerHandler(store: store, allowWrites: allowWrites))
                 }
             }
             .bind(host: host, port: port).get()
@@ -37,10 +39,14 @@ final class RESPServerHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let store: EmbeddedStore
+    private let allowWrites: Bool
     private var buffer = ByteBuffer()
     private let parser = RESPParser()
 
-    init(store: EmbeddedStore) { self.store = store }
+    init(store: EmbeddedStore, allowWrites: Bool) {
+        self.store = store
+        self.allowWrites = allowWrites
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
@@ -55,7 +61,7 @@ final class RESPServerHandler: ChannelInboundHandler {
                 }
                 let words = items.compactMap(\.string)
                 guard !words.isEmpty else { continue }
-                store.answer(words).encode(into: &out)
+                store.answer(words, allowWrites: allowWrites).encode(into: &out)
                 quit = words[0].uppercased() == "QUIT"
             }
             buffer.discardReadBytes()

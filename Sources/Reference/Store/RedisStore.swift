@@ -35,9 +35,19 @@ public final class RedisStore: JourneyStore {
         try await run(["DEL"] + keys)
     }
 
-    /// Checks that Redis answers, so `reference serve --redis` fails at start-up, not on the first request.
-    public func ping() async throws {
-        try await run(["PING"])
+    /// Checks that Redis answers, so `reference serve --redis` fails at start-up, not on the first
+    /// request. A Redis that is still starting (or a busy machine) gets `patience` to answer.
+    public func ping(patience: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                try await run(["PING"])
+                return
+            } catch {
+                if ContinuousClock.now >= deadline { throw error }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     @discardableResult
