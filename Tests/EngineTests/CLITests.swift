@@ -9,9 +9,7 @@ import Glibc
 /// separately on a real redis-server, and the exit codes CI gates on.
 @Suite("auditor run / check / rules", .timeLimit(.minutes(3)))
 struct CLITests {
-    static var auditor: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auditor").path
-    }
+    static var auditor: String { AuditorBinary.path }
 
     /// `auditor reference serve --redis …` in its own process; stopped with SIGTERM.
     struct ServedReference {

@@ -54,7 +54,9 @@ struct SocketIOPeerTests {
 
     @Test("the probe finds the seeds' handlers on python-socketio, and none when they are gone", arguments: [false, true])
     func probeOnPython(_ handlers: Bool) async throws {
-        let reference = try await ReferenceServer.start(ReferenceConfiguration())
+        var configuration = ReferenceConfiguration()
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
         defer { Task { await reference.stop() } }
         try await withPythonServer(locationHandlers: handlers) { url in
             let system = ProbeSystem(name: "python", api: JourneyAPI(baseURL: reference.baseURL), redis: nil, events: nil,

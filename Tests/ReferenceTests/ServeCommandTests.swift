@@ -9,10 +9,7 @@ import Glibc
 /// `auditor reference serve` as a user runs it: the built binary, its ready line, its signals, its exit codes.
 @Suite("auditor reference serve", .timeLimit(.minutes(1)))
 struct ServeCommandTests {
-    /// The `auditor` binary that `swift test` built next to this test bundle.
-    static var auditor: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auditor").path
-    }
+    static var auditor: String { AuditorBinary.path }
 
     @Test("prints one JSON line when ready, serves, and exits 0 on SIGTERM")
     func readyLineAndCleanExit() async throws {

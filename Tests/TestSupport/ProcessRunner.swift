@@ -62,3 +62,10 @@ public enum ProcessRunner {
         return (process.terminationStatus, stdout, stderr)
     }
 }
+
+/// The `auditor` binary `swift test` built next to the test bundle, for tests that run it as a user does.
+public enum AuditorBinary {
+    public static var path: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auditor").path
+    }
+}

@@ -130,46 +130,6 @@ final class RequestPartSink: ChannelOutboundHandler {
     }
 }
 
-/// Promises for responses, in request order; touched only on the channel's event loop.
-final class ResponseQueue: @unchecked Sendable {
-    var promises: CircularBuffer<EventLoopPromise<HTTPResponseData>> = []
-    func expect(_ promise: EventLoopPromise<HTTPResponseData>) { promises.append(promise) }
-}
-
-final class QueuedResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
-
-    private let queue: ResponseQueue
-    private var head: HTTPResponseHead?
-    private var body: [UInt8] = []
-
-    init(queue: ResponseQueue) { self.queue = queue }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let h):
-            head = h
-            body = []
-        case .body(var buffer):
-            body += buffer.readBytes(length: buffer.readableBytes) ?? []
-        case .end:
-            guard let head, let promise = queue.promises.popFirst() else { return }
-            promise.succeed(HTTPResponseData(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body))
-            self.head = nil
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        while let promise = queue.promises.popFirst() { promise.fail(HTTPClientError.connectionClosed) }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        while let promise = queue.promises.popFirst() { promise.fail(error) }
-        context.close(promise: nil)
-    }
-}
-
 /// The baseline the race sender is measured against: N tasks that each connect and send at once.
 public enum NaiveSender {
     public static func send(_ request: HTTPRequestSpec, count: Int, client: HTTPClient) async throws -> [HTTPResponseData] {

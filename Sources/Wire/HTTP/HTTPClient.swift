@@ -30,7 +30,9 @@ public struct HTTPClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(HTTPResponseCollector(promise: promise))
+                    let queue = ResponseQueue()
+                    queue.expect(promise)
+                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
                 }
             }
         let channel: Channel
@@ -75,41 +77,45 @@ public struct HTTPClient: Sendable {
     }
 }
 
-/// Gathers one response and completes the promise when its end arrives.
-final class HTTPResponseCollector: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+/// Promises for responses, in request order; touched only on the channel's event loop.
+package final class ResponseQueue: @unchecked Sendable {
+    var promises: CircularBuffer<EventLoopPromise<HTTPResponseData>> = []
+    package init() {}
+    package func expect(_ promise: EventLoopPromise<HTTPResponseData>) { promises.append(promise) }
+}
 
-    private let promise: EventLoopPromise<HTTPResponseData>
+/// Completes the oldest waiting promise with each full response (HTTP/1.1 answers in order);
+/// a closed connection or an error fails every promise still waiting.
+package final class QueuedResponseHandler: ChannelInboundHandler {
+    package typealias InboundIn = HTTPClientResponsePart
+
+    private let queue: ResponseQueue
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
 
-    init(promise: EventLoopPromise<HTTPResponseData>) {
-        self.promise = promise
-    }
+    package init(queue: ResponseQueue) { self.queue = queue }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let h):
             head = h
+            body = []
         case .body(var buffer):
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
-            guard let head else { return }
-            promise.succeed(HTTPResponseData(
-                status: Int(head.status.code),
-                headers: head.headers.map { ($0.name, $0.value) },
-                body: body
-            ))
+            guard let head, let promise = queue.promises.popFirst() else { return }
+            promise.succeed(HTTPResponseData(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body))
+            self.head = nil
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        promise.fail(HTTPClientError.connectionClosed)
+    package func channelInactive(context: ChannelHandlerContext) {
+        while let promise = queue.promises.popFirst() { promise.fail(HTTPClientError.connectionClosed) }
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        promise.fail(error)
+    package func errorCaught(context: ChannelHandlerContext, error: Error) {
+        while let promise = queue.promises.popFirst() { promise.fail(error) }
         context.close(promise: nil)
     }
 }
