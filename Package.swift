@@ -78,10 +78,10 @@ let package = Package(
             dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "ChecksTests", dependencies: ["Checks"], exclude: ["Golden"]),
+        .testTarget(name: "ChecksTests", dependencies: ["Checks", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Checks", "Probes", "Reference", "Wire", "TestSupport"],
+            dependencies: ["Engine", "Checks", "Probes", "Reference", "Wire", "TestSupport", .product(name: "Yams", package: "Yams")],
         ),
         .testTarget(
             name: "ProbesTests",

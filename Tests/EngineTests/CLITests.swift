@@ -91,6 +91,40 @@ struct CLITests {
         #expect(result.stdout.contains("JRN-RACE-001"))
     }
 
+    @Test("waivers, baseline, --fail-on-new, --summary and diff, as a CI job uses them")
+    func certificationWorkflow() async throws {
+        let served = try await ServedReference.start(faults: ["check-then-set"])
+        defer { served.stop() }
+        let config = try served.writeConfig()
+        let first = outDirectory()
+        let failing = try await auditor(["run", "--config", config, "--rule", "JRN-RACE-001", "--rule", "JRN-TTL-001", "--out", first])
+        #expect(failing.status == 1)
+
+        let waivers = FileManager.default.temporaryDirectory.appendingPathComponent("waivers-\(UUID().uuidString).yml")
+        try "waivers:\n  - {rule: JRN-RACE-001, justification: \"fix ships Friday\", owner: ana, expires: 2099-01-01, acceptBlocker: true}\n"
+            .write(to: waivers, atomically: true, encoding: .utf8)
+        let summary = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).md")
+        let second = outDirectory()
+        let waived = try await auditor(["run", "--config", config, "--rule", "JRN-RACE-001", "--rule", "JRN-TTL-001", "--out", second,
+                                        "--waivers", waivers.path, "--baseline", "\(first)/certification.json", "--fail-on-new", "--summary", summary.path])
+        #expect(waived.status == 0, "\(waived.stdout)\(waived.stderr)")
+        #expect(waived.stdout.contains("WAIVED JRN-RACE-001 until 2099-01-01"))
+        #expect(waived.stdout.contains("since the last certification"))
+        let summaryText = try String(contentsOf: summary, encoding: .utf8)
+        #expect(summaryText.contains("### 🔴 DO NOT DEPLOY"))
+        #expect(summaryText.contains("waived until 2099-01-01"))
+
+        let diff = try await auditor(["diff", "\(first)/certification.json", "\(second)/certification.json"])
+        #expect(diff.status == 0)
+        #expect(diff.stdout.contains("## 🔁 Since the Last Certification"))
+
+        let blockerWithoutAccept = FileManager.default.temporaryDirectory.appendingPathComponent("bad-waivers-\(UUID().uuidString).yml")
+        try "waivers:\n  - {rule: JRN-RACE-001, justification: x, owner: a, expires: 2099-01-01}\n".write(to: blockerWithoutAccept, atomically: true, encoding: .utf8)
+        let refused = try await auditor(["run", "--config", config, "--rule", "JRN-TTL-001", "--waivers", blockerWithoutAccept.path, "--out", outDirectory()])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("waivers[0].acceptBlocker"))
+    }
+
     @Test("check: one rule with its full evidence")
     func checkOneRule() async throws {
         let served = try await ServedReference.start()

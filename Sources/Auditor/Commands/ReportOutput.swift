@@ -24,6 +24,18 @@ enum ReportOutput {
             try text.write(to: file, atomically: true, encoding: .utf8)
             written.append(file.path)
         }
+        if let summary = output.summary {
+            // Appended, not replaced: CI job summaries ($GITHUB_STEP_SUMMARY) collect several steps.
+            let text = SummaryRenderer.render(report)
+            if let handle = FileHandle(forWritingAtPath: summary) {
+                handle.seekToEndOfFile()
+                handle.write(Data(text.utf8))
+                try handle.close()
+            } else {
+                try text.write(toFile: summary, atomically: true, encoding: .utf8)
+            }
+            written.append(summary)
+        }
         return written
     }
 
@@ -36,6 +48,14 @@ enum ReportOutput {
             let severity = report.rule(finding.ruleID)?.severity.rawValue ?? ""
             lines.append("   \(finding.status.rawValue.uppercased()) \(finding.ruleID) (\(severity)): \(finding.summary)")
         }
+        if let baseline = report.baseline {
+            lines.append("since the last certification: score \(Judge.format(baseline.scoreBefore)) → \(Judge.format(baseline.scoreAfter)); "
+                         + BaselineComparison.Change.allCases.map { "\(baseline.entries($0).count) \($0.rawValue)" }.joined(separator: ", "))
+        }
+        for finding in report.findings where finding.waiver != nil {
+            lines.append("   WAIVED \(finding.ruleID) until \(finding.waiver!.expires) (\(finding.waiver!.owner))")
+        }
+        for waiver in report.expiredWaivers { lines.append("   EXPIRED waiver for \(waiver.rule) (\(waiver.expires)): ignored") }
         lines.append(report.gatePassed ? "gate: passed" : "gate: FAILED — \(report.gateFailures.joined(separator: "; "))")
         lines.append("\(report.findings.count) rules, \(report.requestsSent) requests to the target, \(String(format: "%.1f", report.durationSeconds)) s")
         for file in files { lines.append("wrote \(file)") }

@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var rules: RuleOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var certification: CertificationOptions
 
     func validate() throws {
         if let minScore, !(0...100).contains(minScore) { throw ValidationError("--min-score must be within 0–100") }
@@ -46,12 +47,14 @@ struct RunCommand: AsyncParsableCommand {
             print(try DryRun.describe(request))
             return
         }
-        let report: AuditReport
+        _ = try certification.previous() // a bad baseline is a usage error before anything is sent
+        var report: AuditReport
         do {
             report = try await AuditRunner.run(request, progress: progressLine)
         } catch {
             throw auditExit(error)
         }
+        try certification.certify(&report, configWaivers: request.config.waiversFile, rules: request.catalogue.rules)
         try ReportOutput.finish(report, output)
     }
 
@@ -63,6 +66,7 @@ struct RunCommand: AsyncParsableCommand {
         for warning in loaded.warnings { progressLine("warning: \(warning)") }
         if let minScore { loaded.gate.minScore = minScore }
         if let failOn { loaded.gate.failOn = failOn }
+        loaded.gate.failOnNew = certification.failOnNew
         var request = AuditRequest(config: loaded, catalogue: try rules.catalogue())
         request.only = only
         request.skip = skip

@@ -9,6 +9,8 @@ public struct AuditConfig: Sendable {
     public var paths: [String: String] = [:]
     /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
     public var redisURL: String?
+    /// A waivers file (accepted risks, each with an expiry).
+    public var waiversFile: String?
     /// The auditor's fault proxy: it listens on `listen`, forwards to `upstream` (the real Redis),
     /// and the target reaches its Redis through it, so the store can be cut during a probe.
     public var redisProxy: (listen: HostPort, upstream: HostPort)?
@@ -56,17 +58,34 @@ public struct Gate: Sendable, Equatable, Codable {
 
     public var minScore: Double = 90
     public var failOn: FailOn = .blocker
+    /// Gate on new failures only (against the baseline); a still-failing blocker fails unless waived.
+    public var failOnNew = false
 
-    public init(minScore: Double = 90, failOn: FailOn = .blocker) {
+    public init(minScore: Double = 90, failOn: FailOn = .blocker, failOnNew: Bool = false) {
         self.minScore = minScore
         self.failOn = failOn
+        self.failOnNew = failOnNew
     }
 
-    /// Why the gate fails, or an empty list when it passes.
-    public func failures(_ findings: [Finding], scorecard: Scorecard, rules: [Rule]) -> [String] {
+    enum CodingKeys: String, CodingKey { case minScore, failOn, failOnNew }
+
+    /// Reports written before `failOnNew` existed still load.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minScore = try c.decode(Double.self, forKey: .minScore)
+        failOn = try c.decode(FailOn.self, forKey: .failOn)
+        failOnNew = try c.decodeIfPresent(Bool.self, forKey: .failOnNew) ?? false
+    }
+
+    /// Why the gate fails, or an empty list when it passes. Waived findings never fail it.
+    public func failures(_ findings: [Finding], scorecard: Scorecard, rules: [Rule], baseline: BaselineComparison? = nil) -> [String] {
         var reasons: [String] = []
-        if scorecard.score < minScore {
-            reasons.append("score \(Judge.format(scorecard.score)) is below the gate's minimum \(Judge.format(minScore))")
+        // Waived rules leave the gate's score as not-applicable ones leave the score; the
+        // certification's own score stays as measured.
+        let waived = findings.contains { $0.waiver != nil }
+        let gateScore = waived ? Scorecard(findings: findings.filter { $0.waiver == nil }, rules: rules).score : scorecard.score
+        if gateScore < minScore {
+            reasons.append("score \(Judge.format(gateScore))\(waived ? " (waived rules left out)" : "") is below the gate's minimum \(Judge.format(minScore))")
         }
         let severities: Set<Severity>
         switch failOn {
@@ -76,9 +95,15 @@ public struct Gate: Sendable, Equatable, Codable {
         case .none: severities = []
         }
         let byID = Dictionary(rules.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
-        for finding in findings where finding.status == .fail {
-            if let severity = byID[finding.ruleID], severities.contains(severity) {
-                reasons.append("\(finding.ruleID) failed (\(severity.rawValue))")
+        for finding in findings where finding.status == .fail && finding.waiver == nil {
+            guard let severity = byID[finding.ruleID] else { continue }
+            let isNew = baseline?.change(of: finding.ruleID).map { $0 == .new } ?? true
+            if failOnNew, !isNew {
+                if severity == .blocker { reasons.append("\(finding.ruleID) still fails (blocker, not waived)") }
+                continue
+            }
+            if severities.contains(severity) {
+                reasons.append("\(finding.ruleID) failed (\(severity.rawValue))\(failOnNew ? ", new" : "")")
             }
         }
         return reasons

@@ -68,6 +68,7 @@ public struct ConfigLoader {
             try source.mapping(allowed: ["paths"], warnings: &warnings)
             config.sourcePaths = try source.optional("paths")?.list().map { try $0.string() } ?? []
         }
+        config.waiversFile = try doc.optional("waivers")?.string()
         if let gate = doc.optional("gate") {
             try gate.mapping(allowed: ["minScore", "failOn"], warnings: &warnings)
             if let minScore = gate.optional("minScore") {

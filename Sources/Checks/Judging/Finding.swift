@@ -24,6 +24,8 @@ public struct Finding: Sendable, Equatable, Codable {
     public var comparisons: [Comparison]
     public var target: Observation
     public var oracle: Observation
+    /// The waiver that accepts this failure, if one applies (the finding still shows as failed).
+    public var waiver: Waiver? = nil
 
     public var failedComparisons: [Comparison] { comparisons.filter { $0.holds == false } }
 }

@@ -19,6 +19,10 @@ public struct AuditReport: Sendable, Equatable, Codable {
     public var gate: Gate
     public var gateFailures: [String]
     public var warnings: [String]
+    /// The comparison with the previous certification, when one was given.
+    public var baseline: BaselineComparison? = nil
+    /// Waivers whose date has passed: ignored, and listed so someone renews or drops them.
+    public var expiredWaivers: [Waiver] = []
 
     public init(target: String, generatedAt: String, auditorVersion: String, catalogue: RuleCatalogue, durationSeconds: Double,
                 findings: [Finding], gate: Gate, warnings: [String]) {
@@ -39,6 +43,55 @@ public struct AuditReport: Sendable, Equatable, Codable {
     }
 
     public var gatePassed: Bool { gateFailures.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, target, generatedAt, auditorVersion, catalogue, catalogueVersion, durationSeconds, requestsSent
+        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers
+    }
+
+    /// Reads every report of schema version 1, including those written before a field was added.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        target = try c.decode(String.self, forKey: .target)
+        generatedAt = try c.decode(String.self, forKey: .generatedAt)
+        auditorVersion = try c.decode(String.self, forKey: .auditorVersion)
+        catalogue = try c.decode(String.self, forKey: .catalogue)
+        catalogueVersion = try c.decode(String.self, forKey: .catalogueVersion)
+        durationSeconds = try c.decode(Double.self, forKey: .durationSeconds)
+        requestsSent = try c.decode(Int.self, forKey: .requestsSent)
+        rules = try c.decode([Rule].self, forKey: .rules)
+        findings = try c.decode([Finding].self, forKey: .findings)
+        scorecard = try c.decode(Scorecard.self, forKey: .scorecard)
+        gate = try c.decode(Gate.self, forKey: .gate)
+        gateFailures = try c.decode([String].self, forKey: .gateFailures)
+        warnings = try c.decode([String].self, forKey: .warnings)
+        baseline = try c.decodeIfPresent(BaselineComparison.self, forKey: .baseline)
+        expiredWaivers = try c.decodeIfPresent([Waiver].self, forKey: .expiredWaivers) ?? []
+    }
+
+    /// Marks the failures that a waiver in force accepts, lists the expired ones, re-evaluates the gate.
+    public mutating func apply(waivers: [Waiver]) {
+        let day = String(generatedAt.prefix(10))
+        for index in findings.indices where findings[index].status == .fail || findings[index].status == .inconclusive {
+            findings[index].waiver = waivers.first { $0.rule == findings[index].ruleID && $0.applies(on: day, to: target) }
+        }
+        expiredWaivers = waivers.filter { day > $0.expires }
+        evaluateGate()
+    }
+
+    /// Classifies every finding against the previous certification and re-evaluates the gate.
+    public mutating func compare(to previous: AuditReport) {
+        baseline = BaselineComparison(previous: previous, current: self)
+        if previous.target != target {
+            warnings.append("The baseline certified \(previous.target), this one \(target): the comparison may mislead.")
+        }
+        evaluateGate()
+    }
+
+    public mutating func evaluateGate() {
+        gateFailures = gate.failures(findings, scorecard: scorecard, rules: rules, baseline: baseline)
+    }
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 

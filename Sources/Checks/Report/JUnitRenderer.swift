@@ -3,9 +3,9 @@
 /// not-applicable ones `<skipped>`.
 public enum JUnitRenderer {
     public static func render(_ report: AuditReport) -> String {
-        let failures = report.findings.filter { $0.status == .fail }.count
-        let errors = report.findings.filter { $0.status == .inconclusive }.count
-        let skipped = report.findings.filter { $0.status == .notApplicable }.count
+        let failures = report.findings.filter { $0.status == .fail && $0.waiver == nil }.count
+        let errors = report.findings.filter { $0.status == .inconclusive && $0.waiver == nil }.count
+        let skipped = report.findings.filter { $0.status == .notApplicable || $0.waiver != nil }.count
         let time = String(format: "%.3f", report.durationSeconds)
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml += #"<testsuites name="auditor" tests="\#(report.findings.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)">"# + "\n"
@@ -20,6 +20,11 @@ public enum JUnitRenderer {
             let details = finding.comparisons.map { "\($0.holds == false ? "✗" : ($0.holds == nil ? "?" : "✓")) \($0.description): expected \($0.expected), observed \($0.observed)" }
                 .joined(separator: "\n")
             let severity = rule?.severity.rawValue ?? "unknown"
+            if let waiver = finding.waiver {
+                let message = "waived until \(waiver.expires) by \(waiver.owner): \(waiver.justification) — \(finding.summary)"
+                xml += "\n" + #"      <skipped message="\#(escape(message))"/>"# + "\n    </testcase>\n"
+                continue
+            }
             switch finding.status {
             case .pass:
                 break
