@@ -36,7 +36,7 @@ public enum AuditRunner {
             }
             return AuditReport(
                 target: request.config.baseURL.absoluteString, generatedAt: generatedAt, auditorVersion: request.auditorVersion,
-                catalogue: request.catalogue, durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                catalogue: request.catalogue, durationSeconds: elapsed.inSeconds,
                 findings: findings, gate: request.config.gate, warnings: warnings
             )
         } catch {

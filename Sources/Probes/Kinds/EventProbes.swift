@@ -30,7 +30,7 @@ struct EventBridgeFailureProbe: Probe {
                 let start = clock.now
                 let response = try await body()
                 let elapsed = clock.now - start
-                slowest = max(slowest, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                slowest = max(slowest, elapsed.inMilliseconds)
                 return response.status
             }
             let a = try await run.fixture()

@@ -1,3 +1,4 @@
+import Wire
 import Checks
 import Foundation
 
@@ -34,8 +35,7 @@ public enum Prober {
         await run.cleanUp()
         var observation = run.observation()
         observation.failure = failure
-        let elapsed = clock.now - start
-        observation.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        observation.seconds = (clock.now - start).inSeconds
         return observation
     }
 }

@@ -61,7 +61,7 @@ public final class ProbeRun: Sendable {
         let pathAndQuery = HTTPClient.target(of: request.url)
         do {
             let response = try await api.client.send(request)
-            let ms = Double((clock.now - started).components.attoseconds) / 1e15 + Double((clock.now - started).components.seconds) * 1000
+            let ms = (clock.now - started).inMilliseconds
             var result = "\(response.status)"
             if let retryAfter = response.header("Retry-After") { result += " (Retry-After: \(retryAfter))" }
             state.withLock {

@@ -21,7 +21,7 @@ final class SocketIOConnection: Sendable {
     func run(inbound: WebSocketInboundStream) async throws {
         let open: [String: Any] = [
             "sid": sid, "upgrades": [String](), "maxPayload": 1_000_000,
-            "pingInterval": endpoint.pingInterval.milliseconds, "pingTimeout": endpoint.pingTimeout.milliseconds,
+            "pingInterval": Int(endpoint.pingInterval.inMilliseconds), "pingTimeout": Int(endpoint.pingTimeout.inMilliseconds),
         ]
         try await write(EngineIOPacket(.open, JSONText.encode(open)))
         defer {
@@ -107,11 +107,5 @@ extension Optional {
     func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
         guard let self else { return nil }
         return try await transform(self)
-    }
-}
-
-extension Duration {
-    var milliseconds: Int {
-        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -35,7 +35,7 @@ extension EmbeddedStore {
             case "TTL" where args.count == 1, "PTTL" where args.count == 1:
                 guard let entry = lookup(args[0]) else { return .integer(-2) }
                 guard let remaining = entry.remaining else { return .integer(-1) }
-                let ms = Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+                let ms = Int(remaining.inMilliseconds)
                 // Redis rounds TTL to the nearest second (ttl.c: (ttl+500)/1000).
                 return .integer(name == "PTTL" ? ms : (ms + 500) / 1000)
             case "HGETALL" where args.count == 1:
