@@ -28,7 +28,8 @@ func fixtureSource(_ reference: RunningReference) -> HTTPFixtureSource {
 // 1. Spread, against a clean demo deployment (store over TCP, as in production).
 let clean = try await DemoTarget.start(faults: [])
 let api = JourneyAPI(baseURL: clean.instances[0].baseURL)
-var spreads: [Bool: [Double]] = [true: [], false: []]
+// Spreads by (synchronized?, stamp): arrival at the server, and the start of handling.
+var spreads: [String: [Double]] = [:]
 for _ in 0..<spreadRounds {
     for synchronized in [true, false] {
         let fixture = try await fixtureSource(clean.instances[0]).next()
@@ -39,15 +40,19 @@ for _ in 0..<spreadRounds {
         } else {
             responses = try await NaiveSender.send(request, count: 20, client: api.client)
         }
-        if let spread = RaceSpread.microseconds(responses) { spreads[synchronized]!.append(spread) }
+        for header in RaceSpread.headers {
+            if let spread = RaceSpread.microseconds(responses, header: header) { spreads["\(synchronized) \(header)", default: []].append(spread) }
+        }
     }
 }
 await clean.stop()
-let sync = spreads[true]!, naive = spreads[false]!
-print("spread of 20 starts (µs, server begin stamps), \(spreadRounds) bursts each:")
-print(String(format: "  last-byte sync: median %7.1f  p90 %7.1f", percentile(sync, 0.5), percentile(sync, 0.9)))
-print(String(format: "  naive client:   median %7.1f  p90 %7.1f", percentile(naive, 0.5), percentile(naive, 0.9)))
-print(String(format: "  median ratio naive/sync: %.1f×", percentile(naive, 0.5) / percentile(sync, 0.5)))
+for header in RaceSpread.headers {
+    let sync = spreads["true \(header)", default: []], naive = spreads["false \(header)", default: []]
+    print("spread of 20 starts (µs, \(header)), \(spreadRounds) bursts each:")
+    print(String(format: "  last-byte sync: median %7.1f  p90 %7.1f", percentile(sync, 0.5), percentile(sync, 0.9)))
+    print(String(format: "  naive client:   median %7.1f  p90 %7.1f", percentile(naive, 0.5), percentile(naive, 0.9)))
+    print(String(format: "  median ratio naive/sync: %.1f×", percentile(naive, 0.5) / percentile(sync, 0.5)))
+}
 
 // 2. Catch rate of check-then-set.
 let faulted = try await DemoTarget.start(faults: [.checkThenSet])

@@ -48,7 +48,7 @@ public enum ReferenceServer {
         let host = hostForURL(configuration.host)
         let app = Application(
             router: buildRouter(service: service),
-            server: .http1WebSocketUpgrade { request, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ArrivalStampHandler()]))) { request, _, _ in
                 guard SocketIOEndpoint.accepts(request) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await SocketIOConnection(endpoint: endpoint, outbound: outbound).run(inbound: inbound)
