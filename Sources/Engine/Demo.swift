@@ -73,7 +73,16 @@ public struct DemoTarget: Sendable {
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
         config.socketURL = URL(string: first.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)
+        config.scale = DemoTarget.scale
         return config
+    }
+
+    /// A small journey-shaped load: enough to show the scale section and to catch `slow-store`,
+    /// short enough for a demo.
+    public static var scale: ScaleSpec {
+        var spec = ScaleSpec(journeys: 20, durationSeconds: 6)
+        spec.p99Milliseconds = ["locationUpdate": 150, "liveLocation": 150]
+        return spec
     }
 
     public func stop() async {

@@ -28,6 +28,7 @@ struct Oracle {
         // One instance stands for any number: a correct service answers the same wherever a call lands.
         system.instances = [system.api, system.api]
         system.storeSwitch = OracleStoreSwitch(reference: reference)
+        system.isReference = true
         return system
     }
 

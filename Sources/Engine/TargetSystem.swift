@@ -40,22 +40,16 @@ struct TargetSystem {
             }
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
-        let prefetch = PrefetchedFixtureSource(source: fixtureSource(config.fixtures))
+        let prefetch = PrefetchedFixtureSource(source: FixtureSources.make(config.fixtures))
         var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
                                  fixtures: prefetch, socketURL: config.socketURL)
         system.sourcePaths = config.sourcePaths
         system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths) }
         system.storeSwitch = proxy
+        system.scale = config.scale
         return TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch)
     }
 
-    static func fixtureSource(_ spec: FixtureSpec) -> any FixtureSource {
-        switch spec {
-        case .http(let url, let method, let headers): return HTTPFixtureSource(url: url, method: method, headers: headers)
-        case .command(let words): return CommandFixtureSource(command: words)
-        case .fixed(let list): return StaticFixtureSource(fixtures: list)
-        }
-    }
 
     /// The target answers HTTP at all, and the fixture supply gives one fixture (kept for the first probe).
     func preflight() async throws {
@@ -96,5 +90,16 @@ actor HeldFixture {
     func take() -> ProbeFixture? {
         defer { fixture = nil }
         return fixture
+    }
+}
+
+/// The fixture source a config names.
+public enum FixtureSources {
+    public static func make(_ spec: FixtureSpec) -> any FixtureSource {
+        switch spec {
+        case .http(let url, let method, let headers): return HTTPFixtureSource(url: url, method: method, headers: headers)
+        case .command(let words): return CommandFixtureSource(command: words)
+        case .fixed(let list): return StaticFixtureSource(fixtures: list)
+        }
     }
 }

@@ -33,6 +33,9 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     case noAuthOnLive = "no-auth-on-live"
     /// Start does not write `session:meta:{id}`: every poll goes to the database.
     case noSessionCache = "no-session-cache"
+    /// Every store command takes 60 ms longer (an overloaded or far-away Redis): fine for one
+    /// request, too slow under the journey-shaped load.
+    case slowStore = "slow-store"
 
     public static func < (a: Fault, b: Fault) -> Bool { a.rawValue < b.rawValue }
 

@@ -75,7 +75,7 @@ struct CLITests {
         let result = try await auditor(["run", "--config", try served.writeConfig(), "--out", out])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("🟢 READY — score 100/100"))
-        #expect(result.stderr.contains("[18/18]"), "progress goes to stderr")
+        #expect(result.stderr.contains("[19/19]"), "progress goes to stderr")
         for file in ["certification.md", "certification.json", "junit.xml"] {
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file) written")
         }
@@ -165,7 +165,7 @@ struct CLITests {
         let list = try await auditor(["rules"])
         #expect(list.status == 0)
         #expect(list.stdout.contains("JRN-RACE-001"))
-        #expect(list.stdout.contains("18 rules"))
+        #expect(list.stdout.contains("19 rules"))
         let show = try await auditor(["rules", "show", "JRN-GONE-001"])
         #expect(show.stdout.contains("gone-as-404"))
         #expect(show.stdout.contains("410"))

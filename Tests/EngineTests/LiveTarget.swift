@@ -35,6 +35,7 @@ struct LiveTarget {
         config.socketURL = URL(string: reference.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)
         config.instances = instances.map(\.baseURL)
+        config.scale = DemoTarget.scale
         config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: redis.url.port))
         return config
     }

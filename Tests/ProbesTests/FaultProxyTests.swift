@@ -1,4 +1,6 @@
 import Foundation
+import Checks
+import Reference
 import Testing
 import TestSupport
 import Wire
@@ -51,5 +53,27 @@ struct FaultProxyTests {
             let elapsed = try await ContinuousClock().measure { _ = try await connection.send(["PING"]) }
             #expect(elapsed >= .milliseconds(300), "150 ms each way")
         }
+    }
+}
+
+/// The load driver against a real reference: an intended rate it cannot send is reported, not passed.
+@Suite("Load driver", .timeLimit(.minutes(1)))
+struct LoadDriverTests {
+    @Test("an impossible rate leaves the driver short: inconclusive, never a pass")
+    func impossibleRate() async throws {
+        var configuration = ReferenceConfiguration()
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
+        defer { Task { await reference.stop() } }
+        let source = HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures"))
+        let fixtures = try await source.batch(50)
+        #expect(fixtures.count == 50, "the batch form gives them in one request")
+        var spec = ScaleSpec(journeys: 50, durationSeconds: 1)
+        spec.pollIntervalSeconds = 0.001 // 50 000 polls/s
+        spec.maxInFlight = 4
+        let result = await LoadDriver(api: JourneyAPI(baseURL: reference.baseURL), spec: spec).run(fixtures)
+        let judgement = LoadJudgement(result, spec)
+        #expect(judgement.shortfall != nil)
+        #expect(!judgement.passed)
     }
 }

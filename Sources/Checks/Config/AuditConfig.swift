@@ -9,6 +9,8 @@ public struct AuditConfig: Sendable {
     public var paths: [String: String] = [:]
     /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
     public var redisURL: String?
+    /// The journey-shaped load of JRN-SCALE-001; nil makes that rule not applicable.
+    public var scale: ScaleSpec?
     /// A waivers file (accepted risks, each with an expiry).
     public var waiversFile: String?
     /// The auditor's fault proxy: it listens on `listen`, forwards to `upstream` (the real Redis),

@@ -69,6 +69,7 @@ public struct ConfigLoader {
             config.sourcePaths = try source.optional("paths")?.list().map { try $0.string() } ?? []
         }
         config.waiversFile = try doc.optional("waivers")?.string()
+        if let scale = doc.optional("scale") { config.scale = try scaleSpec(scale, warnings: &warnings) }
         if let gate = doc.optional("gate") {
             try gate.mapping(allowed: ["minScore", "failOn"], warnings: &warnings)
             if let minScore = gate.optional("minScore") {
@@ -86,6 +87,41 @@ public struct ConfigLoader {
         }
         config.warnings = warnings
         return config
+    }
+
+    private func scaleSpec(_ node: Reader, warnings: inout [String]) throws -> ScaleSpec {
+        try node.mapping(allowed: ["journeys", "duration", "updateInterval", "pollInterval", "p99", "maxErrorRate", "maxInFlight"], warnings: &warnings)
+        func positive(_ key: String) throws -> Double? {
+            guard let child = node.optional(key) else { return nil }
+            let value = try child.seconds()
+            guard value > 0 else { throw ConfigError(file: node.file, key: child.path, expected: "a positive number", found: "\(value)") }
+            return value
+        }
+        let journeys = try node.required("journeys")
+        guard let count = Int(try journeys.string()), count > 0 else {
+            throw ConfigError(file: node.file, key: journeys.path, expected: "a positive whole number of journeys", found: "'\(try journeys.string())'")
+        }
+        var spec = ScaleSpec(journeys: count, durationSeconds: try positive("duration") ?? 60)
+        if let interval = try positive("updateInterval") {
+            guard interval >= 5 else { throw ConfigError(file: node.file, key: "scale.updateInterval", expected: "at least 5 s (the contract's rate limit)", found: "\(interval)") }
+            spec.updateIntervalSeconds = interval
+        }
+        if let interval = try positive("pollInterval") { spec.pollIntervalSeconds = interval }
+        if let p99 = node.optional("p99") {
+            for (call, value) in try p99.entries() {
+                guard LoadResultCalls.names.contains(call) else {
+                    throw ConfigError(file: node.file, key: value.path, expected: "one of \(LoadResultCalls.names.joined(separator: ", "))", found: "'\(call)'")
+                }
+                spec.p99Milliseconds[call] = try value.number()
+            }
+        }
+        if let rate = node.optional("maxErrorRate") {
+            let value = try rate.number()
+            guard (0...1).contains(value) else { throw ConfigError(file: node.file, key: rate.path, expected: "a fraction within 0–1", found: "\(value)") }
+            spec.maxErrorRate = value
+        }
+        if let inFlight = try positive("maxInFlight") { spec.maxInFlight = Int(inFlight) }
+        return spec
     }
 
     private func fixtureSpec(_ node: Reader, warnings: inout [String]) throws -> FixtureSpec {

@@ -75,6 +75,16 @@ struct Reader {
         return value
     }
 
+    /// A number of seconds: `90`, `90s`, `2m`.
+    func seconds() throws -> Double {
+        let text = try string().trimmingCharacters(in: .whitespaces)
+        if let value = Double(text) { return value }
+        if text.hasSuffix("ms"), let value = Double(text.dropLast(2)) { return value / 1000 }
+        if text.hasSuffix("s"), let value = Double(text.dropLast()) { return value }
+        if text.hasSuffix("m"), let value = Double(text.dropLast()) { return value * 60 }
+        throw error("a duration (90, 90s, 2m)", "'\(text)'")
+    }
+
     func url(schemes: [String] = ["http", "https"]) throws -> URL {
         let text = try string()
         guard let url = URL(string: text), let scheme = url.scheme, schemes.contains(scheme), url.host != nil else {

@@ -10,6 +10,8 @@ public struct Observation: Sendable, Equatable, Codable {
     public var notApplicable: String?
     /// Wall time of the scenario.
     public var seconds: Double = 0
+    /// Requests sent in bulk (the scale probe's load) and counted here rather than one by one.
+    public var untranscribedRequests: Int?
 
     public init(facts: [String: FactValue] = [:], transcript: [Exchange] = [], failure: String? = nil, notApplicable: String? = nil) {
         self.facts = facts
@@ -23,7 +25,7 @@ public struct Observation: Sendable, Equatable, Codable {
     }
 
     /// Requests sent to the system under probe (HTTP calls; Redis reads are not requests to the service).
-    public var requestCount: Int { transcript.filter { $0.kind == .http }.count }
+    public var requestCount: Int { transcript.filter { $0.kind == .http }.count + (untranscribedRequests ?? 0) }
 }
 
 /// One step of a probe: an HTTP call or a Redis read, as evidence and as a reproduction line.

@@ -19,6 +19,7 @@ public enum MarkdownRenderer {
             for finding in failed { detailed(finding, report, &md) }
         }
         inconclusive(report, &md)
+        scale(report, &md)
         correct(report, &md)
         scenarios(report, &md)
         actions(report, &md)
@@ -184,6 +185,15 @@ public enum MarkdownRenderer {
             let rule = report.rule(finding.ruleID)
             md.line("- **\(finding.ruleID)** \(rule?.title ?? "") — \(label(finding.status)) (\(rule?.severity.rawValue ?? "")): \(finding.summary)")
         }
+        md.blank()
+    }
+
+    /// The measured load (JRN-SCALE-001): the table and chart of `auditor load`.
+    static func scale(_ report: AuditReport, _ md: inout Document) {
+        guard let result = report.findings.compactMap({ $0.target.loadResult }).first else { return }
+        md.line("## 📈 Scale: \(result.journeys) Journeys for \(Judge.format(result.durationSeconds)) s")
+        md.blank()
+        md.line(result.markdown)
         md.blank()
     }
 

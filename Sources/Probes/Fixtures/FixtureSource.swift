@@ -5,6 +5,27 @@ import Wire
 /// Hands out fresh fixtures; each probe scenario takes what it consumes.
 public protocol FixtureSource: Sendable {
     func next() async throws -> ProbeFixture
+    /// Many at once (the scale probe's thousands); by default one after another, 16 at a time.
+    func batch(_ count: Int) async throws -> [ProbeFixture]
+}
+
+extension FixtureSource {
+    public func batch(_ count: Int) async throws -> [ProbeFixture] {
+        var fixtures: [ProbeFixture] = []
+        var remaining = count
+        while remaining > 0 {
+            let step = min(16, remaining)
+            let some = try await withThrowingTaskGroup(of: ProbeFixture.self) { group in
+                for _ in 0..<step { group.addTask { try await self.next() } }
+                var got: [ProbeFixture] = []
+                for try await fixture in group { got.append(fixture) }
+                return got
+            }
+            fixtures += some
+            remaining -= step
+        }
+        return fixtures
+    }
 }
 
 /// `fixtures.http`: one request per fixture (the reference's `POST /__reference/fixtures` is one).
@@ -31,6 +52,22 @@ public struct HTTPFixtureSource: FixtureSource {
             throw FixtureError("fixture request to \(url.absoluteString) answered \(response.status)")
         }
         return try ProbeFixture.decode(response.bodyText, source: url.absoluteString)
+    }
+
+    /// Asks for `?count=N` first (the reference's batch form); falls back to one request each.
+    public func batch(_ count: Int) async throws -> [ProbeFixture] {
+        struct Batch: Decodable { var fixtures: [ProbeFixture] }
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        let existing = components?.queryItems ?? []
+        components?.queryItems = existing + [URLQueryItem(name: "count", value: String(count))]
+        if let batchURL = components?.url,
+           let response = try? await HTTPClient(timeout: .seconds(120)).send(HTTPRequestSpec(method: method, url: batchURL, headers: headers.sorted { $0.key < $1.key })),
+           response.status == 201, let batch = try? JSONDecoder().decode(Batch.self, from: Data(response.body)), batch.fixtures.count == count {
+            return batch.fixtures
+        }
+        var fixtures: [ProbeFixture] = []
+        for _ in 0..<count { fixtures.append(try await next()) }
+        return fixtures
     }
 }
 

@@ -45,7 +45,7 @@ public enum ProbeCatalog {
     public static let all: [any Probe] = [
         RaceProbe(), JourneyTTLProbe(), LocationTTLProbe(), RateKeyProbe(), EventBridgeFailureProbe(), EventShapeProbe(),
         GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
-        WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(),
+        WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(), ScaleProbe(),
     ]
 
     public static func probe(_ kind: String) -> (any Probe)? {

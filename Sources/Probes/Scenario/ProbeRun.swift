@@ -12,6 +12,7 @@ public final class ProbeRun: Sendable {
 
     struct State {
         var notApplicable: String?
+        var untranscribed = 0
         var facts: [String: FactValue] = [:]
         var transcript: [Exchange] = []
         var started: [ProbeFixture] = []
@@ -30,7 +31,16 @@ public final class ProbeRun: Sendable {
     }
 
     func observation() -> Observation {
-        state.withLock { Observation(facts: $0.facts, transcript: $0.transcript, notApplicable: $0.notApplicable) }
+        state.withLock { state in
+            var observation = Observation(facts: state.facts, transcript: state.transcript, notApplicable: state.notApplicable)
+            observation.untranscribedRequests = state.untranscribed > 0 ? state.untranscribed : nil
+            return observation
+        }
+    }
+
+    /// Requests sent in bulk (a load run) that are counted but not each written to the transcript.
+    public func countRequests(_ count: Int) {
+        state.withLock { $0.untranscribed += count }
     }
 
     /// The rule does not apply to this system (e.g. it has no Socket.IO endpoint configured).

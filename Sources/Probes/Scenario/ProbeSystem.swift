@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import Wire
 
@@ -19,6 +20,11 @@ public struct ProbeSystem: Sendable {
     public var instances: [JourneyAPI] = []
     /// Takes the store away for the fail-closed rule; nil makes it not applicable.
     public var storeSwitch: (any StoreSwitch)?
+    /// The journey-shaped load for the scale rule; nil makes it not applicable.
+    public var scale: ScaleSpec?
+    /// The in-process reference: for the scale rule it states the contract's expectation instead
+    /// of loading the machine a second time.
+    public var isReference = false
 
     public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource, socketURL: URL? = nil) {
         self.name = name

@@ -14,6 +14,7 @@ public struct JourneyService: Sendable {
     let now: @Sendable () -> Date
 
     public init(store: any JourneyStore, events: EventPublisher, faults: Set<Fault>, now: @escaping @Sendable () -> Date = Date.init) {
+        let store: any JourneyStore = faults.contains(.slowStore) ? SlowStore(base: store) : store
         self.store = store
         self.journeyState = faults.contains(.inMemoryState) ? EmbeddedStore() : store
         self.directory = SessionDirectory(store: store)

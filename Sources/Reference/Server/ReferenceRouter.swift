@@ -27,6 +27,9 @@ func buildRouter(service: JourneyService) -> Router<BasicRequestContext> {
     }
     router.post("__reference/fixtures") { request, _ in
         let body = try await request.body.collect(upTo: 64 * 1024)
+        if let count = request.uri.queryParameters.get("count") {
+            return await service.makeFixtures(count: count, body: Array(buffer: body)).http
+        }
         return await service.makeFixture(body: Array(buffer: body)).http
     }
     return router
@@ -47,6 +50,20 @@ extension JourneyService {
             guard home.isValid else { throw APIError(400, "studentHome out of range") }
             let fixture = try await directory.makeFixture(studentHome: home)
             return APIResponse(status: 201, body: Array((try? JSONEncoder.sorted.encode(fixture)) ?? Data()), headers: [])
+        }
+    }
+
+    /// `POST /__reference/fixtures?count=K`: `{"fixtures": [K fixtures]}`, for the scale probe.
+    func makeFixtures(count text: String, body: [UInt8]) async -> APIResponse {
+        struct Batch: Encodable { var fixtures: [Fixture] }
+        return await respond {
+            guard let count = Int(text), (1...50_000).contains(count) else { throw APIError(400, "count must be within 1–50000") }
+            let decoded = try? JSONDecoder().decode([String: Coordinate].self, from: Data(body))
+            let home = decoded?["studentHome"] ?? .defaultHome
+            var fixtures: [Fixture] = []
+            fixtures.reserveCapacity(count)
+            for _ in 0..<count { fixtures.append(try await directory.makeFixture(studentHome: home)) }
+            return APIResponse(status: 201, body: Array((try? JSONEncoder.sorted.encode(Batch(fixtures: fixtures))) ?? Data()), headers: [])
         }
     }
 }

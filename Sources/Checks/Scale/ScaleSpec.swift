@@ -1,0 +1,22 @@
+/// `scale:` in audit.yml: the journey-shaped load JRN-SCALE-001 applies, and what it must meet.
+public struct ScaleSpec: Sendable, Equatable, Codable {
+    /// Concurrent journeys (each: a trainer updating, a student polling).
+    public var journeys: Int
+    public var durationSeconds: Double
+    /// The contract allows one update per 5 s; the default keeps a 100 ms margin so scheduling
+    /// jitter never turns a plausible trainer into a rate-limited one.
+    public var updateIntervalSeconds: Double = 5.1
+    /// Students poll every 3–5 s.
+    public var pollIntervalSeconds: Double = 4
+    /// p99 latency limits by call (`locationUpdate`, `liveLocation`), in milliseconds.
+    public var p99Milliseconds: [String: Double] = ["locationUpdate": 250, "liveLocation": 250]
+    /// Largest share of failed calls (non-2xx or no answer) allowed.
+    public var maxErrorRate: Double = 0.01
+    /// Requests the driver keeps in flight at most; beyond it, sends are late and the result inconclusive.
+    public var maxInFlight: Int = 4096
+
+    public init(journeys: Int, durationSeconds: Double) {
+        self.journeys = journeys
+        self.durationSeconds = durationSeconds
+    }
+}

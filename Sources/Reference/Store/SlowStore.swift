@@ -1,0 +1,13 @@
+/// The fault `slow-store`: the same store, every command delayed, as an overloaded Redis would be.
+struct SlowStore: JourneyStore {
+    let base: any JourneyStore
+    var delay: Duration = .milliseconds(60)
+
+    private func wait() async throws { try await Task.sleep(for: delay) }
+
+    func get(_ key: String) async throws -> String? { try await wait(); return try await base.get(key) }
+    func set(_ key: String, _ value: String, ttl: Int?) async throws { try await wait(); try await base.set(key, value, ttl: ttl) }
+    func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool { try await wait(); return try await base.setIfAbsent(key, value, ttl: ttl) }
+    func exists(_ key: String) async throws -> Bool { try await wait(); return try await base.exists(key) }
+    func delete(_ keys: [String]) async throws { try await wait(); try await base.delete(keys) }
+}
