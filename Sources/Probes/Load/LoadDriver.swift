@@ -45,8 +45,12 @@ public struct LoadDriver: Sendable {
         let events = schedule(journeys: fixtures.count)
         let state = LoadState(LoadResult(journeys: fixtures.count, durationSeconds: spec.durationSeconds, shard: shard))
         let clock = ContinuousClock()
-        let start = clock.now
         let (api, maxInFlight) = (self.api, spec.maxInFlight)
+        // Kept-alive connections, as the app's HTTP stack has them: a handshake per request would
+        // measure the driver's connection churn, not the service.
+        let client = KeepAliveHTTPClient(host: api.baseURL.host ?? "127.0.0.1", port: api.baseURL.port ?? 80)
+        defer { Task { await client.close() } }
+        let start = clock.now
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             while next < events.count {
@@ -64,7 +68,7 @@ public struct LoadDriver: Sendable {
                     let request = Self.request(api, event, fixtures[event.journey])
                     group.addTask { [state] in
                         let late = (clock.now - intended).inMilliseconds > LoadResult.lateThresholdMs
-                        let response = try? await api.client.send(request)
+                        let response = try? await client.send(request)
                         let latency = UInt64(max(0, (clock.now - intended).inMilliseconds * 1000))
                         state.inFlight.withLock { $0 -= 1 }
                         state.result.withLock { result in

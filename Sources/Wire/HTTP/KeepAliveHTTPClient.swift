@@ -1,0 +1,106 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An HTTP/1.1 client that keeps connections open and reuses them, one request at a time per
+/// connection: what the load driver needs to offer thousands of requests a second without paying
+/// a TCP handshake (and a TIME_WAIT port) for each. Connections are made on demand, so the pool
+/// grows to the peak number of requests in flight; a connection that fails is dropped.
+public final class KeepAliveHTTPClient: Sendable {
+    private let pool: ConnectionPool
+    public let timeout: TimeAmount
+
+    public init(host: String, port: Int, timeout: TimeAmount = .seconds(10)) {
+        self.pool = ConnectionPool(host: host, port: port, timeout: timeout)
+        self.timeout = timeout
+    }
+
+    public func send(_ request: HTTPRequestSpec) async throws -> HTTPResponseData {
+        let connection = try await pool.acquire()
+        do {
+            let response = try await connection.exchange(request, timeout: timeout)
+            let reusable = response.header("Connection")?.lowercased() != "close" && connection.channel.isActive
+            await pool.release(connection, reusable: reusable)
+            return response
+        } catch {
+            await pool.release(connection, reusable: false)
+            throw error
+        }
+    }
+
+    public func close() async { await pool.closeAll() }
+}
+
+actor ConnectionPool {
+    private let host: String
+    private let port: Int
+    private let timeout: TimeAmount
+    private var idle: [PooledConnection] = []
+
+    init(host: String, port: Int, timeout: TimeAmount) {
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+    }
+
+    func acquire() async throws -> PooledConnection {
+        while let connection = idle.popLast() {
+            if connection.channel.isActive { return connection }
+        }
+        return try await PooledConnection.open(host: host, port: port, timeout: timeout)
+    }
+
+    func release(_ connection: PooledConnection, reusable: Bool) {
+        if reusable { idle.append(connection) } else { connection.channel.close(promise: nil) }
+    }
+
+    func closeAll() {
+        for connection in idle { connection.channel.close(promise: nil) }
+        idle.removeAll()
+    }
+}
+
+/// One kept-alive connection: NIOHTTP1's client codec, responses paired with requests in order.
+struct PooledConnection: Sendable {
+    let channel: Channel
+    let queue: ResponseQueue
+
+    static func open(host: String, port: Int, timeout: TimeAmount) async throws -> PooledConnection {
+        let queue = ResponseQueue()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(timeout)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
+                }
+            }
+            .connect(host: host, port: port).get()
+        return PooledConnection(channel: channel, queue: queue)
+    }
+
+    func exchange(_ request: HTTPRequestSpec, timeout: TimeAmount) async throws -> HTTPResponseData {
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: request.url.port.map { "\(request.url.host ?? ""):\($0)" } ?? (request.url.host ?? ""))
+        headers.add(name: "Content-Length", value: String(request.body.count))
+        for (name, value) in request.headers { headers.add(name: name, value: value) }
+        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: HTTPClient.target(of: request.url), headers: headers)
+        let (channel, queue, body) = (self.channel, self.queue, request.body)
+        let future = try await channel.eventLoop.submit {
+            let promise = channel.eventLoop.makePromise(of: HTTPResponseData.self)
+            queue.expect(promise)
+            let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+                promise.fail(HTTPClientError.timedOut(seconds: Double(timeout.nanoseconds) / 1e9))
+                channel.close(promise: nil)
+            }
+            promise.futureResult.whenComplete { _ in deadline.cancel() }
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if !body.isEmpty { channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return promise.futureResult
+        }.get()
+        return try await future.get()
+    }
+}
