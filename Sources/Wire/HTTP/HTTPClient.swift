@@ -21,50 +21,11 @@ public struct HTTPClient: Sendable {
         guard request.url.scheme == "http", let host = request.url.host else {
             throw HTTPClientError.unsupportedURL(request.url.absoluteString)
         }
-        let port = request.url.port ?? 80
-        let timeout = self.timeout
-        let promise = group.next().makePromise(of: HTTPResponseData.self)
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    let queue = ResponseQueue()
-                    queue.expect(promise)
-                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
-                }
-            }
-        let channel: Channel
-        do {
-            channel = try await bootstrap.connect(host: host, port: port).get()
-        } catch {
-            promise.fail(error)
-            throw error
-        }
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(HTTPClientError.timedOut(seconds: Double(timeout.nanoseconds) / 1e9))
-            channel.close(promise: nil)
-        }
-        promise.futureResult.whenComplete { _ in
-            deadline.cancel()
-            channel.close(promise: nil)
-        }
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: request.url.port.map { "\(host):\($0)" } ?? host)
-        headers.add(name: "Connection", value: "close")
-        headers.add(name: "Content-Length", value: String(request.body.count))
-        for (name, value) in request.headers { headers.add(name: name, value: value) }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: Self.target(of: request.url), headers: headers)
-        let body = request.body
-        channel.eventLoop.execute {
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            if !body.isEmpty {
-                channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
-            }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenFailure { promise.fail($0) }
-        }
-        return try await promise.futureResult.get()
+        let connection = try await PooledConnection.open(host: host, port: request.url.port ?? 80, timeout: timeout, group: group)
+        defer { connection.channel.close(promise: nil) }
+        var oneShot = request
+        oneShot.headers.append(("Connection", "close"))
+        return try await connection.exchange(oneShot, timeout: timeout)
     }
 
     /// The request target of RFC 9112 §3.2.1: path and query, never empty.

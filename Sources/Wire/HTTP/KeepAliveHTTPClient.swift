@@ -61,14 +61,16 @@ actor ConnectionPool {
     }
 }
 
-/// One kept-alive connection: NIOHTTP1's client codec, responses paired with requests in order.
+/// One HTTP/1.1 connection: NIOHTTP1's client codec, responses paired with requests in order.
+/// The kept-alive pool reuses it; `HTTPClient` uses one per request and closes it.
 struct PooledConnection: Sendable {
     let channel: Channel
     let queue: ResponseQueue
 
-    static func open(host: String, port: Int, timeout: TimeAmount) async throws -> PooledConnection {
+    static func open(host: String, port: Int, timeout: TimeAmount,
+                     group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> PooledConnection {
         let queue = ResponseQueue()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
