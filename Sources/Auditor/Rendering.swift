@@ -12,7 +12,7 @@ enum RuleDetail {
             "Probe: \(rule.probe.kind)" + rule.probe.parameters.sorted { $0.key < $1.key }.map { ", \($0.key) \(Judge.format($0.value))" }.joined(),
             "Compared with the reference:",
         ]
-        lines += rule.compare.map { "  - \($0.description) [\($0.fact)]" }
+        lines += rule.compare.map { "  - \($0.description) [\($0.fact), \(Judge.describe($0))]\n      pinned by \($0.pins)" }
         lines += ["", "Fix:", rule.remediation, "", "Killed by reference faults: \(rule.faults.joined(separator: ", "))"]
         if !rule.references.isEmpty { lines.append("References: \(rule.references.joined(separator: "; "))") }
         return lines.joined(separator: "\n")

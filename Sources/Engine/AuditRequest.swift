@@ -24,12 +24,22 @@ public struct AuditRequest: Sendable {
         self.catalogue = catalogue
     }
 
-    /// The rules this request selects, in catalogue order; an unknown id is an error.
+    /// The rules this request selects, in catalogue order; an unknown id (in `--rule`, `--skip`
+    /// or `exclude:`) is an error.
     public func selectedRules() throws -> [Rule] {
-        for id in only + skip where catalogue.rule(id) == nil {
+        for id in only + skip + config.exclusions.map(\.rule) where catalogue.rule(id) == nil {
             throw AuditError.unknownRule(id, known: catalogue.rules.map(\.id))
         }
-        return catalogue.rules.filter { (only.isEmpty || only.contains($0.id)) && !skip.contains($0.id) }
+        return catalogue.rules.filter(isSelected)
+    }
+
+    func isSelected(_ rule: Rule) -> Bool {
+        (only.isEmpty || only.contains(rule.id)) && !skip.contains(rule.id)
+    }
+
+    /// Why a rule of the pack is not run by this request: left out by `--rule`/`--skip`.
+    func unselectedReason(_ rule: Rule) -> String {
+        !only.isEmpty && !only.contains(rule.id) ? "not selected (--rule \(only.joined(separator: ", ")))" : "skipped (--skip)"
     }
 }
 
@@ -42,6 +52,7 @@ public enum AuditError: Error, CustomStringConvertible {
     case cannotListen(String)
     case badRedisURL(String)
     case cannotProxy(String)
+    case referenceFailed(String)
 
     public var description: String {
         switch self {
@@ -51,7 +62,8 @@ public enum AuditError: Error, CustomStringConvertible {
         case .fixturesFailed(let why): return "could not get a fixture: \(why)"
         case .cannotListen(let why): return "cannot open the EventBridge endpoint: \(why)"
         case .badRedisURL(let why): return "redis.url: \(why)"
-        case .cannotProxy(let why): return "cannot open the Redis fault proxy: \(why)"
+        case .cannotProxy(let why): return "cannot open the Redis fault proxy (the target reaches its Redis through it): \(why)"
+        case .referenceFailed(let why): return "the built-in reference could not start: \(why)"
         }
     }
 

@@ -4,60 +4,84 @@ import Probes
 import Wire
 
 /// Runs an audit end to end: starts the oracle, runs every selected rule's scenario on the
-/// target and on the oracle, judges each pair, and assembles the report.
+/// target and on the oracle, judges each pair, reads every used session back, and assembles the
+/// report. Only a usage error throws: an audit that cannot run still returns a report, with the
+/// verdict INCOMPLETE and the reason in plain words (issue 10 §6).
 public enum AuditRunner {
     public static func run(_ request: AuditRequest, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> AuditReport {
-        let rules = try request.selectedRules()
-        let probes = try rules.map { rule -> (Rule, any Probe) in
+        let selected = try request.selectedRules()
+        let probes = try selected.map { rule -> (Rule, any Probe) in
             guard let probe = ProbeCatalog.probe(rule.probe.kind) else { throw AuditError.unknownProbe(rule: rule.id, kind: rule.probe.kind) }
             return (rule, probe)
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let generatedAt = Date().formatted(.iso8601)
+        let now = Date()
+        let day = String(now.formatted(.iso8601.year().month().day()))
+        let (exclusions, expired) = Exclusion.inForce(request.config.exclusions, on: day)
+        let excluded = Dictionary(exclusions.map { ($0.rule, $0) }, uniquingKeysWith: { a, _ in a })
+        var warnings = request.config.warnings + expired
 
-        let target = try await TargetSystem.open(request)
+        func report(_ findings: [Finding], incomplete: String? = nil, leftBehind: LeftBehind? = nil) -> AuditReport {
+            AuditReport(target: request.config.baseURL.absoluteString, generatedAt: now.formatted(.iso8601), auditorVersion: request.auditorVersion,
+                        catalogue: request.catalogue, durationSeconds: (clock.now - started).inSeconds,
+                        findings: findings, gate: request.config.gate, warnings: warnings, incomplete: incomplete, leftBehind: leftBehind)
+        }
+        /// Every rule of the pack, in catalogue order: run ones from `ran`, the rest not checked or excluded.
+        func allFindings(_ ran: [String: Finding], notRun: String? = nil) -> [Finding] {
+            request.catalogue.rules.map { rule in
+                if excluded[rule.id] == nil, let finding = ran[rule.id] { return finding }
+                let why = request.isSelected(rule) ? (notRun ?? "not run") : request.unselectedReason(rule)
+                return Finding.notRun(rule.id, excludedBy: excluded[rule.id], otherwise: why)
+            }
+        }
+
+        var target: TargetSystem
+        do {
+            target = try await TargetSystem.open(request)
+        } catch let error as AuditError where error.isUsageError {
+            throw error
+        } catch {
+            let reason = (error as? AuditError)?.description ?? WireErrors.plain(error)
+            return report(allFindings([:], notRun: "the audit could not run"), incomplete: reason)
+        }
         let oracle: Oracle
         do { oracle = try await Oracle.start() } catch {
             await target.close()
-            throw error
+            return report(allFindings([:], notRun: "the audit could not run"), incomplete: AuditError.referenceFailed(WireErrors.plain(error)).description)
         }
-        do {
-            progress("auditing \(request.config.baseURL.absoluteString) with \(rules.count) rules (\(request.catalogue.name) \(request.catalogue.version))")
-            try await target.preflight()
-            let findings = await judgeAll(probes, target: target.system, oracle: oracle.system, parallelism: request.parallelism, progress: progress)
+        progress("auditing \(request.config.baseURL.absoluteString) with \(probes.count) rules (\(request.catalogue.name) \(request.catalogue.version))")
+        if let reason = await target.preflight() {
             await oracle.stop()
             await target.close()
-            let elapsed = clock.now - started
-            var warnings = request.config.warnings
-            if request.config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
-            if request.config.eventBridgeListen == nil, request.targetEvents == nil {
-                warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")
-            }
-            return AuditReport(
-                target: request.config.baseURL.absoluteString, generatedAt: generatedAt, auditorVersion: request.auditorVersion,
-                catalogue: request.catalogue, durationSeconds: elapsed.inSeconds,
-                findings: findings, gate: request.config.gate, warnings: warnings
-            )
-        } catch {
-            await oracle.stop()
-            await target.close()
-            throw error
+            progress("the audit could not run: \(reason)")
+            return report(allFindings([:], notRun: "the audit could not run"), incomplete: reason)
         }
+        warnings += target.warnings
+        let runnable = probes.filter { excluded[$0.0.id] == nil }
+        let limits = request.config.scale?.limits ?? [:]
+        let findings = await judgeAll(runnable, target: target.system, oracle: oracle.system, limits: limits,
+                                      parallelism: request.parallelism, progress: progress)
+        let leftBehind = await LeftBehindCheck.run(target.system, sessions: target.fixturesHandedOut())
+        progress(leftBehind.line)
+        await oracle.stop()
+        await target.close()
+        return report(allFindings(Dictionary(findings.map { ($0.ruleID, $0) }, uniquingKeysWith: { a, _ in a })), leftBehind: leftBehind)
     }
 
-    /// Shared rules run `parallelism` at a time; exclusive ones afterwards, one by one.
-    static func judgeAll(_ probes: [(Rule, any Probe)], target: ProbeSystem, oracle: ProbeSystem, parallelism: Int,
+    /// Shared rules run `parallelism` at a time; exclusive ones afterwards, one by one, and those
+    /// that take something shared away (the store) last of all.
+    static func judgeAll(_ probes: [(Rule, any Probe)], target: ProbeSystem, oracle: ProbeSystem, limits: [String: Double], parallelism: Int,
                          progress: @escaping @Sendable (String) -> Void) async -> [Finding] {
         let total = probes.count
         let shared = probes.enumerated().filter { !$0.element.1.exclusive }
-        let exclusive = probes.enumerated().filter { $0.element.1.exclusive }
+        let exclusive = probes.enumerated().filter { $0.element.1.exclusive }.sorted { !$0.element.1.runsLast && $1.element.1.runsLast }
         var results: [Int: Finding] = [:]
         await withTaskGroup(of: (Int, Finding).self) { group in
             var pending = shared.makeIterator()
             func launch() {
                 guard let (index, (rule, probe)) = pending.next() else { return }
-                group.addTask { (index, await judge(rule, probe, target: target, oracle: oracle)) }
+                group.addTask { (index, await judge(rule, probe, target: target, oracle: oracle, limits: limits)) }
             }
             for _ in 0..<max(1, parallelism) { launch() }
             while let (index, finding) = await group.next() {
@@ -67,7 +91,7 @@ public enum AuditRunner {
             }
         }
         for (index, (rule, probe)) in exclusive {
-            let finding = await judge(rule, probe, target: target, oracle: oracle)
+            let finding = await judge(rule, probe, target: target, oracle: oracle, limits: limits)
             results[index] = finding
             progress(line(finding, done: results.count, total: total))
         }
@@ -75,10 +99,10 @@ public enum AuditRunner {
     }
 
     /// One rule: the same scenario on both systems at once, then the comparison.
-    static func judge(_ rule: Rule, _ probe: any Probe, target: ProbeSystem, oracle: ProbeSystem) async -> Finding {
+    static func judge(_ rule: Rule, _ probe: any Probe, target: ProbeSystem, oracle: ProbeSystem, limits: [String: Double]) async -> Finding {
         async let observedTarget = Prober.observe(probe, rule.probe, on: target)
         async let observedOracle = Prober.observe(probe, rule.probe, on: oracle)
-        return Judge.judge(rule, target: await observedTarget, oracle: await observedOracle)
+        return Judge.judge(rule, target: await observedTarget, oracle: await observedOracle, limits: limits)
     }
 
     static func line(_ finding: Finding, done: Int, total: Int) -> String {

@@ -11,11 +11,12 @@ import Wire
 /// in front of it, two reference instances reaching the store through the proxy, and their
 /// EventBridge publishing to the auditor's endpoint. So every rule runs, none is not-applicable.
 public enum Demo {
-    public static func run(faults: Set<Fault>, catalogue: RuleCatalogue, only: [String] = [], skip: [String] = [],
+    public static func run(faults: Set<Fault>, variants: Set<Variant> = [], catalogue: RuleCatalogue, only: [String] = [], skip: [String] = [],
                            auditorVersion: String, progress: @escaping @Sendable (String) -> Void) async throws -> AuditReport {
-        let setup = try await DemoTarget.start(faults: faults)
+        let setup = try await DemoTarget.start(faults: faults, variants: variants)
         progress("demo target: reference instances \(setup.instances.map(\.addresses.baseURL).joined(separator: ", "))"
-                 + (faults.isEmpty ? "" : " with faults \(faults.sorted().map(\.rawValue).joined(separator: ", "))"))
+                 + (faults.isEmpty ? "" : " with faults \(faults.sorted().map(\.rawValue).joined(separator: ", "))")
+                 + (variants.isEmpty ? "" : " with variants \(variants.sorted().map(\.rawValue).joined(separator: ", "))"))
         var request = AuditRequest(config: setup.config(faults: faults), catalogue: catalogue)
         request.only = only
         request.skip = skip
@@ -41,7 +42,7 @@ public struct DemoTarget: Sendable {
     public let events: EventBridgeEndpoint
     public let instances: [RunningReference]
 
-    public static func start(faults: Set<Fault>) async throws -> DemoTarget {
+    public static func start(faults: Set<Fault>, variants: Set<Variant> = []) async throws -> DemoTarget {
         let storeServer = try await EmbeddedStoreServer.start(store: EmbeddedStore(), allowWrites: true)
         let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: storeServer.port)
         let events = try await EventBridgeEndpoint.start()
@@ -50,6 +51,7 @@ public struct DemoTarget: Sendable {
             for _ in 0..<2 {
                 var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: proxy.port),
                                                            eventBridgeEndpoint: events.url, faults: faults)
+                configuration.variants = variants
                 configuration.logLevel = .critical
                 instances.append(try await ReferenceServer.start(configuration))
             }

@@ -1,15 +1,18 @@
 import Checks
 import Foundation
 import Probes
+import Synchronization
 import Wire
 
 /// The deployment under audit, as the probes see it, plus what the engine opened for it.
 struct TargetSystem {
-    let system: ProbeSystem
+    var system: ProbeSystem
     /// The endpoint and proxy this audit started (closed at the end); nil when the caller owns them.
     let ownedEvents: EventBridgeEndpoint?
     let ownedProxy: FaultProxy?
     let prefetch: PrefetchedFixtureSource
+    /// Remarks for the report (what the auditor could not set up, and why).
+    var warnings: [String] = []
 
     static func open(_ request: AuditRequest) async throws -> TargetSystem {
         let config = request.config
@@ -19,12 +22,16 @@ struct TargetSystem {
         }
         var events = request.targetEvents
         var owned: EventBridgeEndpoint?
+        var eventsUnavailable: String?
+        var warnings: [String] = []
         if events == nil, let listen = config.eventBridgeListen {
             do {
                 owned = try await EventBridgeEndpoint.start(host: listen.host, port: listen.port)
                 events = owned
             } catch {
-                throw AuditError.cannotListen("\(listen): \(error)")
+                // The rules that need it cannot observe events; the rest of the audit still runs.
+                eventsUnavailable = AuditError.cannotListen("\(listen): \(WireErrors.plain(error))").description
+                warnings.append("\(eventsUnavailable!): rules that observe EventBridge are inconclusive.")
             }
         }
         var proxy = request.targetProxy
@@ -36,30 +43,53 @@ struct TargetSystem {
                 proxy = ownedProxy
             } catch {
                 await owned?.stop()
-                throw AuditError.cannotProxy("\(settings.listen): \(error)")
+                throw AuditError.cannotProxy("\(settings.listen): \(WireErrors.plain(error))")
             }
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
         let prefetch = PrefetchedFixtureSource(source: FixtureSources.make(config.fixtures))
         var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
                                  fixtures: prefetch, socketURL: config.socketURL)
+        system.eventsUnavailable = eventsUnavailable
+        system.socketOrigin = config.socketOrigin
+        system.socketHeaders = config.socketHeaders
         system.sourcePaths = config.sourcePaths
         system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths) }
         system.storeSwitch = proxy
         system.scale = config.scale
-        return TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch)
-    }
-
-
-    /// The target answers HTTP at all, and the fixture supply gives one fixture (kept for the first probe).
-    func preflight() async throws {
-        do {
-            _ = try await HTTPClient(timeout: .seconds(10)).send(HTTPRequestSpec(method: "GET", url: system.api.baseURL))
-        } catch {
-            throw AuditError.targetUnreachable("\(system.api.baseURL.absoluteString): \(error)")
+        if config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
+        if config.eventBridgeListen == nil, request.targetEvents == nil {
+            warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")
         }
-        do { try await prefetch.prefetch() } catch { throw AuditError.fixturesFailed("\(error)") }
+        return TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch, warnings: warnings)
     }
+
+
+    /// Whether the audit can run at all, in plain words when it cannot: the target answers HTTP
+    /// (its root, and a journey call without a token: any status will do, silence will not),
+    /// and the fixture supply gives one fixture (kept for the first probe). Then it checks that the
+    /// auditor can read the target's Redis; if not, Redis facts are unobserved with the reason,
+    /// and the audit goes on.
+    mutating func preflight() async -> String? {
+        let client = HTTPClient(timeout: .seconds(10))
+        let live = system.api.request(.liveLocation, sessionId: "auditor-preflight", token: nil)
+        for (what, request) in [("its base URL", HTTPRequestSpec(method: "GET", url: system.api.baseURL)), ("live polling", live)] {
+            do { _ = try await client.send(request) } catch {
+                return "the target did not answer \(what) (\(request.method) \(request.url.absoluteString)): \(WireErrors.plain(error))"
+            }
+        }
+        do { try await prefetch.prefetch() } catch {
+            return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
+        }
+        if let url = system.redis, let problem = await RedisReadCheck.problem(url) {
+            system.redisUnavailable = "the auditor cannot read the target's Redis: \(problem)"
+            warnings.append("\(system.redisUnavailable!): rules that read Redis are inconclusive.")
+        }
+        return nil
+    }
+
+    /// Every fixture the audit took from the target's supply, for the read-back at the end.
+    func fixturesHandedOut() -> [ProbeFixture] { prefetch.handedOut }
 
     func close() async {
         await ownedEvents?.stop()
@@ -67,10 +97,12 @@ struct TargetSystem {
     }
 }
 
-/// A fixture source that fetched its first fixture early (to fail fast) and hands it out first.
+/// A fixture source that fetched its first fixture early (to fail fast), hands it out first,
+/// and remembers every fixture it handed out (the sessions the audit touched).
 final class PrefetchedFixtureSource: FixtureSource {
     private let source: any FixtureSource
     private let held = HeldFixture()
+    private let given = Mutex<[ProbeFixture]>([])
 
     init(source: any FixtureSource) { self.source = source }
 
@@ -79,9 +111,19 @@ final class PrefetchedFixtureSource: FixtureSource {
     }
 
     func next() async throws -> ProbeFixture {
-        if let fixture = await held.take() { return fixture }
-        return try await source.next()
+        let fixture: ProbeFixture
+        if let first = await held.take() { fixture = first } else { fixture = try await source.next() }
+        given.withLock { $0.append(fixture) }
+        return fixture
     }
+
+    func batch(_ count: Int) async throws -> [ProbeFixture] {
+        let fixtures = try await source.batch(count)
+        given.withLock { $0 += fixtures }
+        return fixtures
+    }
+
+    var handedOut: [ProbeFixture] { given.withLock { $0 } }
 }
 
 actor HeldFixture {

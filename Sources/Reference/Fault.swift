@@ -21,9 +21,11 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     case leakyLive = "leaky-live"
     /// seeds/001 §SETNX timeout: a store error or timeout during start is read as "already exists" (409).
     case failOpen409 = "fail-open-409"
-    /// Journey and location state in process memory: a second instance does not see the journey.
+    /// Journey and location state read from process memory (written to Redis too, so every key
+    /// looks right): a call that lands on another instance does not see the journey.
     case inMemoryState = "in-memory-state"
-    /// Stop and arrived leave the journey and location keys in place.
+    /// Stop and arrived leave the location key in place, and live polling shows the location
+    /// whenever that key exists (seeds/003's polling), so the student still sees the trainer.
     case noCleanup = "no-cleanup"
     /// Nothing is published to EventBridge.
     case noEvents = "no-events"
@@ -36,6 +38,36 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     /// Every store command takes 60 ms longer (an overloaded or far-away Redis): fine for one
     /// request, too slow under the journey-shaped load.
     case slowStore = "slow-store"
+    /// An update that exists already keeps its TTL (`SET … KEEPTTL`): the location outlives the
+    /// trainer's last update by up to 300 s minus the journey so far.
+    case locationTTLNotRefreshed = "location-ttl-not-refreshed"
+    /// The rate key lives 60 s (the window itself is still checked against its timestamp).
+    case rateKeyTTL60 = "rate-key-ttl-60"
+    /// PutEvents is awaited inside the request with a 10 s client timeout; errors are swallowed,
+    /// so answers stay right but a hanging EventBridge holds every start, stop and arrival.
+    case evbNoTimeout = "evb-no-timeout"
+    /// TrainerJourneyEnded after an arrival says reason `cancelled`.
+    case wrongEndReason = "wrong-end-reason"
+    /// Any update without an active journey answers 410, even for a session that never started.
+    case always410 = "always-410"
+    /// Stop and arrived overwrite `journey:active:*` with status "ended" instead of deleting it
+    /// (every call reads "ended" as not active, but the key stays an hour).
+    case journeyKeptAsEnded = "journey-kept-as-ended"
+    /// 429 without `Retry-After`.
+    case noRetryAfter = "no-retry-after"
+    /// The implied speed is computed in metres per hour and compared with 120 as if it were km/h:
+    /// every real movement is "implausible".
+    case speedUnitBug = "speed-unit-bug"
+    /// Start, update, arrived and stop do not check that the caller is the session's trainer.
+    case noTrainerOwnership = "no-trainer-ownership"
+    /// The auth middleware accepts any Bearer token it cannot verify, as an unknown user.
+    case anyBearerAccepted = "any-bearer-accepted"
+    /// Arrival is accepted only within 15 m of the student's home (150 m misread as 0.015 km).
+    case arrivalRadius15m = "arrival-radius-15m"
+    /// A Socket.IO `startTravel` handler starts the journey in the store, silently (no ack, no emit).
+    case wsStartHandler = "ws-start-handler"
+    /// The store connection is never re-opened once it drops: after an outage every call is 503.
+    case noStoreReconnect = "no-store-reconnect"
 
     public static func < (a: Fault, b: Fault) -> Bool { a.rawValue < b.rawValue }
 

@@ -7,7 +7,7 @@ struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Re-check one rule against a deployment and print its full evidence.",
-        discussion: "Exit 0 when the rule passes (or does not apply), 1 when it fails, 2 when it is inconclusive or the audit could not run."
+        discussion: "Exit 0 when the rule passes, 1 when it fails, 2 when it could not be verified: inconclusive, not checked (the config lacks what it needs), excluded, or the audit could not run (INCOMPLETE). Never 0 for a rule that was not observed to pass."
     )
 
     @Argument(help: "The rule id, e.g. JRN-RACE-001 (see `auditor rules`).")
@@ -30,12 +30,13 @@ struct CheckCommand: AsyncParsableCommand {
         do { _ = try request.selectedRules() } catch let error as AuditError { throw ValidationError(error.description) }
         let report: AuditReport
         do { report = try await AuditRunner.run(request, progress: progressLine) } catch { throw auditExit(error) }
-        guard let finding = report.findings.first else { throw ExitCodes.couldNotComplete }
-        print(FindingDetail.render(finding, report))
+        if let reason = report.incomplete { print("\(ruleID): NOT CHECKED — the audit could not run: \(reason)") }
+        guard let finding = report.findings.first(where: { $0.ruleID == ruleID }) else { throw ExitCodes.couldNotComplete }
+        if report.incomplete == nil { print(FindingDetail.render(finding, report)) }
         switch finding.status {
-        case .pass, .notApplicable: return
+        case .pass: return
         case .fail: throw ExitCodes.gateFailed
-        case .inconclusive: throw ExitCodes.couldNotComplete
+        case .inconclusive, .notChecked, .excluded, .notApplicable: throw ExitCodes.couldNotComplete
         }
     }
 }

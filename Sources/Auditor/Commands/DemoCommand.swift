@@ -13,6 +13,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault"), help: "Make the demo target wrong in this way (repeatable): \(Fault.validNames).")
     var faults: [Fault] = []
 
+    @Option(name: .customLong("variant"), help: "Make the demo target take the other side of an open choice (repeatable; every rule must still pass): \(Variant.validNames).")
+    var variants: [Variant] = []
+
     @Option(name: .customLong("rule"), help: "Only this rule (repeatable).")
     var only: [String] = []
 
@@ -24,7 +27,8 @@ struct DemoCommand: AsyncParsableCommand {
         let catalogue = try rules.catalogue()
         let report: AuditReport
         do {
-            report = try await Demo.run(faults: Set(faults), catalogue: catalogue, only: only, auditorVersion: AuditorVersion.current, progress: progressLine)
+            report = try await Demo.run(faults: Set(faults), variants: Set(variants), catalogue: catalogue, only: only,
+                                        auditorVersion: AuditorVersion.current, progress: progressLine)
         } catch {
             throw auditExit(error)
         }

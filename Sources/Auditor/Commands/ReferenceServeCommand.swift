@@ -5,6 +5,7 @@ import Reference
 import Wire
 
 extension Fault: ExpressibleByArgument {}
+extension Variant: ExpressibleByArgument {}
 
 struct ReferenceServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,8 @@ struct ReferenceServeCommand: AsyncParsableCommand {
         Serves until SIGINT or SIGTERM, then exits 0. Without --redis the state lives in an embedded \
         store that is also served read-only over RESP (the redisURL of the ready line), so redis-cli \
         can inspect keys and TTLs. Each --fault turns the reference into one wrong implementation \
-        from the reviews; the auditor's rules must catch every one.
+        from the reviews; the auditor's rules must catch every one. Each --variant makes it take \
+        the other side of a choice the contract leaves open; every rule must still pass.
         """
     )
 
@@ -32,6 +34,9 @@ struct ReferenceServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("fault"), help: "Reproduce one wrong implementation (repeatable): \(Fault.validNames).")
     var faults: [Fault] = []
+
+    @Option(name: .customLong("variant"), help: "Take the other side of an open choice of the contract (repeatable): \(Variant.validNames).")
+    var variants: [Variant] = []
 
     @Option(help: "Milliseconds a store command may take before a call fails closed with 503.")
     var storeTimeoutMs = 1000
@@ -59,6 +64,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
             eventBridgeEndpoint: eventBridgeEndpoint.flatMap(URL.init(string:)),
             faults: Set(faults)
         )
+        configuration.variants = Set(variants)
         configuration.storeTimeout = .milliseconds(Int64(storeTimeoutMs))
         configuration.logLevel = verbose ? .info : .notice
         do {

@@ -42,9 +42,9 @@ enum ReportOutput {
     /// The few lines a terminal or a CI log needs.
     static func summary(_ report: AuditReport, files: [String]) -> String {
         let card = report.scorecard
-        var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — score \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10)"]
+        var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — score \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10) — \(card.coverage.line)"]
         if !card.verdictReasons.isEmpty { lines.append("   because: \(card.verdictReasons.joined(separator: "; "))") }
-        for finding in report.findings where finding.status != .pass {
+        for finding in report.findings where finding.status != .pass && report.incomplete == nil {
             let severity = report.rule(finding.ruleID)?.severity.rawValue ?? ""
             lines.append("   \(finding.status.rawValue.uppercased()) \(finding.ruleID) (\(severity)): \(finding.summary)")
         }
@@ -56,6 +56,7 @@ enum ReportOutput {
             lines.append("   WAIVED \(finding.ruleID) until \(finding.waiver!.expires) (\(finding.waiver!.owner))")
         }
         for waiver in report.expiredWaivers { lines.append("   EXPIRED waiver for \(waiver.rule) (\(waiver.expires)): ignored") }
+        if let left = report.leftBehind { lines.append(left.line) }
         lines.append(report.gatePassed ? "gate: passed" : "gate: FAILED — \(report.gateFailures.joined(separator: "; "))")
         lines.append("\(report.findings.count) rules, \(report.requestsSent) requests to the target, \(String(format: "%.1f", report.durationSeconds)) s")
         for file in files { lines.append("wrote \(file)") }
@@ -65,7 +66,8 @@ enum ReportOutput {
     static func finish(_ report: AuditReport, _ output: OutputOptions) throws {
         let files = try write(report, output)
         print(summary(report, files: files))
-        if !report.gatePassed { throw ExitCodes.gateFailed }
+        // Exit code = verdict: 0 only when the gate passes (by default only READY).
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }
 

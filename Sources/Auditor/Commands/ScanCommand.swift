@@ -31,12 +31,19 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let findings = try SourceScanner().scan(paths)
+        let scan = try SourceScanner().scanCounting(paths)
+        let findings = scan.findings
+        // Reading nothing proves nothing: a wrong path must not look like clean code.
+        guard scan.filesRead > 0 else {
+            progressLine("no TS/JS/TSX/JSX file under \(paths.joined(separator: ", ")): nothing was scanned")
+            throw ExitCodes.couldNotComplete
+        }
         let text: String
         switch format {
         case .text:
             text = findings.map { "\($0.file):\($0.line):\($0.column): \($0.shape)\n    \($0.text)" }.joined(separator: "\n")
-                + (findings.isEmpty ? "no forbidden WebSocket journey shapes found\n" : "\n\(findings.count) forbidden WebSocket journey shapes (JRN-WS-002)\n")
+                + (findings.isEmpty ? "no forbidden WebSocket journey shapes found in \(scan.filesRead) files\n"
+                                  : "\n\(findings.count) forbidden WebSocket journey shapes in \(scan.filesRead) files (JRN-WS-002)\n")
         case .sarif:
             let rule = try? rules.catalogue().rule("JRN-WS-002")
             text = try SARIFRenderer.render(findings, rule: rule, toolVersion: AuditorVersion.current,

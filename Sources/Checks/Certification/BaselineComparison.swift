@@ -9,7 +9,7 @@ public struct BaselineComparison: Sendable, Equatable, Codable {
         case stillFailing = "still-failing"
         /// Passed before and still does (or is new in the catalogue and passes).
         case unchangedPass = "unchanged-pass"
-        /// Does not apply now.
+        /// Not checked or excluded now.
         case notApplicable = "not-applicable"
     }
 
@@ -50,7 +50,7 @@ public struct BaselineComparison: Sendable, Equatable, Codable {
             let failedBefore = old == .fail || old == .inconclusive
             let change: Change
             switch finding.status {
-            case .notApplicable: change = .notApplicable
+            case .notApplicable, .notChecked, .excluded: change = .notApplicable
             case .pass: change = failedBefore ? .fixed : .unchangedPass
             case .fail, .inconclusive: change = failedBefore ? .stillFailing : .new
             }

@@ -19,6 +19,12 @@ public struct AuditConfig: Sendable {
     /// Where the auditor's EventBridge endpoint listens (host:port); the target publishes there.
     public var eventBridgeListen: HostPort?
     public var socketURL: URL?
+    /// The `Origin` the Socket.IO client sends; nil: the socket URL's own `http(s)://host:port`.
+    public var socketOrigin: String?
+    /// More headers for the Socket.IO upgrade request (e.g. a cookie or an API gateway key).
+    public var socketHeaders: [String: String] = [:]
+    /// Rules left out on purpose, each with why, who and until when.
+    public var exclusions: [Exclusion] = []
     public var sourcePaths: [String] = []
     public var fixtures: FixtureSpec
     public var gate = Gate()
@@ -52,28 +58,39 @@ public enum FixtureSpec: Sendable, Equatable {
     case fixed([String])
 }
 
-/// When CI should fail: below `minScore`, or on any failed rule at or above `failOn`.
+/// When CI should fail. By default exactly when the verdict is not READY (exit code = verdict);
+/// `accept: not-ready`, `failOn` and `--fail-on-new` loosen or shift it, explicitly.
 public struct Gate: Sendable, Equatable, Codable {
     public enum FailOn: String, Sendable, Codable, CaseIterable {
         case blocker, important, advisory, none
     }
 
+    /// Which verdicts pass the gate.
+    public enum Accept: String, Sendable, Codable, CaseIterable {
+        case ready
+        /// READY or NOT READY: only DO NOT DEPLOY (and INCOMPLETE) fail.
+        case notReady = "not-ready"
+    }
+
+    public var accept: Accept = .ready
     public var minScore: Double = 90
     public var failOn: FailOn = .blocker
     /// Gate on new failures only (against the baseline); a still-failing blocker fails unless waived.
     public var failOnNew = false
 
-    public init(minScore: Double = 90, failOn: FailOn = .blocker, failOnNew: Bool = false) {
+    public init(accept: Accept = .ready, minScore: Double = 90, failOn: FailOn = .blocker, failOnNew: Bool = false) {
+        self.accept = accept
         self.minScore = minScore
         self.failOn = failOn
         self.failOnNew = failOnNew
     }
 
-    enum CodingKeys: String, CodingKey { case minScore, failOn, failOnNew }
+    enum CodingKeys: String, CodingKey { case accept, minScore, failOn, failOnNew }
 
-    /// Reports written before `failOnNew` existed still load.
+    /// Reports written before `accept` and `failOnNew` existed still load.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        accept = try c.decodeIfPresent(Accept.self, forKey: .accept) ?? .ready
         minScore = try c.decode(Double.self, forKey: .minScore)
         failOn = try c.decode(FailOn.self, forKey: .failOn)
         failOnNew = try c.decodeIfPresent(Bool.self, forKey: .failOnNew) ?? false
@@ -81,13 +98,28 @@ public struct Gate: Sendable, Equatable, Codable {
 
     /// Why the gate fails, or an empty list when it passes. Waived findings never fail it.
     public func failures(_ findings: [Finding], scorecard: Scorecard, rules: [Rule], baseline: BaselineComparison? = nil) -> [String] {
+        if scorecard.verdict == .incomplete {
+            return ["the audit is INCOMPLETE: \(scorecard.verdictReasons.joined(separator: "; "))"]
+        }
         var reasons: [String] = []
-        // Waived rules leave the gate's score as not-applicable ones leave the score; the
-        // certification's own score stays as measured.
+        func add(_ reason: String) { if !reasons.contains(reason) { reasons.append(reason) } }
+        // Waived rules leave the gate's verdict and score as excluded ones do; the certification
+        // itself stays as measured.
         let waived = findings.contains { $0.waiver != nil }
-        let gateScore = waived ? Scorecard(findings: findings.filter { $0.waiver == nil }, rules: rules).score : scorecard.score
-        if gateScore < minScore {
-            reasons.append("score \(Judge.format(gateScore))\(waived ? " (waived rules left out)" : "") is below the gate's minimum \(Judge.format(minScore))")
+        let card = waived ? Scorecard(findings: findings.filter { $0.waiver == nil }, rules: rules) : scorecard
+        let byID = Dictionary(rules.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
+        if failOnNew {
+            // Nothing says an unverified blocker is not new: it fails the gate as a failure would.
+            for finding in findings where finding.waiver == nil && byID[finding.ruleID] == .blocker
+                && (finding.status == .inconclusive || finding.status == .notChecked) {
+                add("\(finding.ruleID) not verified (blocker, \(finding.status.rawValue))")
+            }
+        } else {
+            let accepted: [Scorecard.Verdict] = accept == .ready ? [.ready] : [.ready, .notReady]
+            if !accepted.contains(card.verdict) { card.verdictReasons.forEach(add) }
+        }
+        if card.score < minScore {
+            add("score \(Judge.format(card.score))\(waived ? " (waived rules left out)" : "") is below the gate's minimum \(Judge.format(minScore))")
         }
         let severities: Set<Severity>
         switch failOn {
@@ -96,16 +128,15 @@ public struct Gate: Sendable, Equatable, Codable {
         case .advisory: severities = Set(Severity.allCases)
         case .none: severities = []
         }
-        let byID = Dictionary(rules.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
         for finding in findings where finding.status == .fail && finding.waiver == nil {
             guard let severity = byID[finding.ruleID] else { continue }
             let isNew = baseline?.change(of: finding.ruleID).map { $0 == .new } ?? true
             if failOnNew, !isNew {
-                if severity == .blocker { reasons.append("\(finding.ruleID) still fails (blocker, not waived)") }
+                if severity == .blocker { add("\(finding.ruleID) still fails (blocker, not waived)") }
                 continue
             }
             if severities.contains(severity) {
-                reasons.append("\(finding.ruleID) failed (\(severity.rawValue))\(failOnNew ? ", new" : "")")
+                add(failOnNew ? "\(finding.ruleID) failed (\(severity.rawValue)), new" : "\(finding.ruleID) failed (\(severity.rawValue))")
             }
         }
         return reasons

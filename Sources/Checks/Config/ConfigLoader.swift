@@ -25,7 +25,7 @@ public struct ConfigLoader {
         }
         let doc = Reader(node: root ?? Node.mapping(Node.Mapping([])), path: "", file: file, environment: environment)
         var warnings: [String] = []
-        try doc.mapping(allowed: ["target", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers"], warnings: &warnings)
+        try doc.mapping(allowed: ["target", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
 
         let target = try doc.required("target")
         try target.mapping(allowed: ["baseURL", "instances", "paths"], warnings: &warnings)
@@ -61,17 +61,28 @@ public struct ConfigLoader {
             config.eventBridgeListen = try eventbridge.optional("listen")?.hostPort()
         }
         if let socket = doc.optional("socket") {
-            try socket.mapping(allowed: ["url"], warnings: &warnings)
+            try socket.mapping(allowed: ["url", "origin", "headers"], warnings: &warnings)
             config.socketURL = try socket.optional("url")?.url(schemes: ["ws", "wss", "http", "https"])
+            // python-engineio accepts only its own origin by default; say which one the app sends.
+            config.socketOrigin = try socket.optional("origin")?.string()
+            for (key, value) in try socket.optional("headers")?.entries() ?? [] { config.socketHeaders[key] = try value.string() }
         }
         if let source = doc.optional("source") {
             try source.mapping(allowed: ["paths"], warnings: &warnings)
             config.sourcePaths = try source.optional("paths")?.list().map { try $0.string() } ?? []
         }
         config.waiversFile = try doc.optional("waivers")?.string()
+        config.exclusions = try doc.optional("exclude")?.list().map(exclusion) ?? []
         if let scale = doc.optional("scale") { config.scale = try scaleSpec(scale, warnings: &warnings) }
         if let gate = doc.optional("gate") {
-            try gate.mapping(allowed: ["minScore", "failOn"], warnings: &warnings)
+            try gate.mapping(allowed: ["accept", "minScore", "failOn"], warnings: &warnings)
+            if let accept = gate.optional("accept") {
+                let text = try accept.string()
+                guard let value = Gate.Accept(rawValue: text) else {
+                    throw ConfigError(file: file, key: accept.path, expected: "one of \(Gate.Accept.allCases.map(\.rawValue).joined(separator: ", "))", found: "'\(text)'")
+                }
+                config.gate.accept = value
+            }
             if let minScore = gate.optional("minScore") {
                 let value = try minScore.number()
                 guard (0...100).contains(value) else { throw ConfigError(file: file, key: minScore.path, expected: "a score within 0–100", found: "\(value)") }
@@ -87,6 +98,22 @@ public struct ConfigLoader {
         }
         config.warnings = warnings
         return config
+    }
+
+    /// `exclude: [{rule, justification, owner, expires}]`: all four are required.
+    private func exclusion(_ node: Reader) throws -> Exclusion {
+        var ignored: [String] = []
+        try node.mapping(allowed: ["rule", "justification", "owner", "expires"], warnings: &ignored)
+        if let unknown = ignored.first { throw ConfigError(file: node.file, key: node.path, expected: "only rule, justification, owner, expires", found: unknown) }
+        func text(_ key: String) throws -> String {
+            let child = try node.required(key)
+            let value = try child.string().trimmingCharacters(in: .whitespaces)
+            guard !value.isEmpty else { throw ConfigError(file: node.file, key: child.path, expected: "a non-empty \(key)", found: "nothing") }
+            return value
+        }
+        let expires = try text("expires")
+        guard WaiverLoader.isDay(expires) else { throw ConfigError(file: node.file, key: "\(node.path).expires", expected: "a date YYYY-MM-DD", found: "'\(expires)'") }
+        return Exclusion(rule: try text("rule"), justification: try text("justification"), owner: try text("owner"), expires: expires)
     }
 
     private func scaleSpec(_ node: Reader, warnings: inout [String]) throws -> ScaleSpec {

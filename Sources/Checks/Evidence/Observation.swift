@@ -6,18 +6,21 @@ public struct Observation: Sendable, Equatable, Codable {
     public var transcript: [Exchange]
     /// Set when the probe could not run its scenario at all (unreachable, fixtures failed…).
     public var failure: String?
-    /// Set when the rule does not apply to this deployment (e.g. no Socket.IO URL configured).
+    /// Set when the audit lacks what the rule needs (no socket.url, no source.paths…): the rule
+    /// is *not checked*, which caps the verdict when it is a blocker (issue 10 §Coverage).
+    public var notChecked: String?
+    /// Reports written before "not checked" existed used this; read, never written any more.
     public var notApplicable: String?
     /// Wall time of the scenario.
     public var seconds: Double = 0
     /// Requests sent in bulk (the scale probe's load) and counted here rather than one by one.
     public var untranscribedRequests: Int?
 
-    public init(facts: [String: FactValue] = [:], transcript: [Exchange] = [], failure: String? = nil, notApplicable: String? = nil) {
+    public init(facts: [String: FactValue] = [:], transcript: [Exchange] = [], failure: String? = nil, notChecked: String? = nil) {
         self.facts = facts
         self.transcript = transcript
         self.failure = failure
-        self.notApplicable = notApplicable
+        self.notChecked = notChecked
     }
 
     public subscript(fact: String) -> FactValue {

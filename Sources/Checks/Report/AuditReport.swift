@@ -23,9 +23,13 @@ public struct AuditReport: Sendable, Equatable, Codable {
     public var baseline: BaselineComparison? = nil
     /// Waivers whose date has passed: ignored, and listed so someone renews or drops them.
     public var expiredWaivers: [Waiver] = []
+    /// Why the audit could not run at all (verdict INCOMPLETE), in plain words; nil when it ran.
+    public var incomplete: String? = nil
+    /// Every session the audit used, read back after it: journeys it left active (should be none).
+    public var leftBehind: LeftBehind? = nil
 
     public init(target: String, generatedAt: String, auditorVersion: String, catalogue: RuleCatalogue, durationSeconds: Double,
-                findings: [Finding], gate: Gate, warnings: [String]) {
+                findings: [Finding], gate: Gate, warnings: [String], incomplete: String? = nil, leftBehind: LeftBehind? = nil) {
         self.target = target
         self.generatedAt = generatedAt
         self.auditorVersion = auditorVersion
@@ -36,7 +40,9 @@ public struct AuditReport: Sendable, Equatable, Codable {
         self.rules = catalogue.rules.filter { audited.contains($0.id) }
         self.findings = findings
         self.requestsSent = findings.map(\.target.requestCount).reduce(0, +)
-        self.scorecard = Scorecard(findings: findings, rules: rules)
+        self.incomplete = incomplete
+        self.leftBehind = leftBehind
+        self.scorecard = Scorecard(findings: findings, rules: rules, incomplete: incomplete)
         self.gate = gate
         self.gateFailures = gate.failures(findings, scorecard: scorecard, rules: rules)
         self.warnings = warnings
@@ -44,9 +50,18 @@ public struct AuditReport: Sendable, Equatable, Codable {
 
     public var gatePassed: Bool { gateFailures.isEmpty }
 
+    /// The exit code the CLI gives this certification: 0 only when the gate passes (by default:
+    /// READY); 1 when it fails on something observed to fail; 2 when it fails only because
+    /// something could not be verified (INCOMPLETE, inconclusive or unchecked rules).
+    public var exitCode: Int32 {
+        if gatePassed { return 0 }
+        if scorecard.verdict == .incomplete { return 2 }
+        return findings.contains { $0.status == .fail && $0.waiver == nil } ? 1 : 2
+    }
+
     enum CodingKeys: String, CodingKey {
         case schemaVersion, target, generatedAt, auditorVersion, catalogue, catalogueVersion, durationSeconds, requestsSent
-        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers
+        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers, incomplete, leftBehind
     }
 
     /// Reads every report of schema version 1, including those written before a field was added.
@@ -68,6 +83,8 @@ public struct AuditReport: Sendable, Equatable, Codable {
         warnings = try c.decode([String].self, forKey: .warnings)
         baseline = try c.decodeIfPresent(BaselineComparison.self, forKey: .baseline)
         expiredWaivers = try c.decodeIfPresent([Waiver].self, forKey: .expiredWaivers) ?? []
+        incomplete = try c.decodeIfPresent(String.self, forKey: .incomplete)
+        leftBehind = try c.decodeIfPresent(LeftBehind.self, forKey: .leftBehind)
     }
 
     /// Marks the failures that a waiver in force accepts, lists the expired ones, re-evaluates the gate.
@@ -97,8 +114,35 @@ public struct AuditReport: Sendable, Equatable, Codable {
 
     /// Points the score would gain if this rule passed (for "required actions by score impact").
     public func scoreImpact(of finding: Finding) -> Double {
-        let evaluated = findings.filter { $0.status != .notApplicable }.compactMap { rule($0.ruleID)?.weight }.reduce(0, +)
-        guard evaluated > 0, finding.status != .pass, finding.status != .notApplicable, let weight = rule(finding.ruleID)?.weight else { return 0 }
+        let evaluated = findings.filter { $0.status.isEvaluated }.compactMap { rule($0.ruleID)?.weight }.reduce(0, +)
+        guard evaluated > 0, finding.status == .fail || finding.status == .inconclusive, let weight = rule(finding.ruleID)?.weight else { return 0 }
         return (100 * weight / evaluated * 10).rounded() / 10
+    }
+}
+
+/// The sessions an audit used, read back at the end (Redis `EXISTS journey:active:*`, or live
+/// polling as the student when no Redis is configured): a journey left active is named here.
+public struct LeftBehind: Sendable, Equatable, Codable {
+    /// How each session was read back ("EXISTS journey:active:{id}", "live polling as the student").
+    public var method: String
+    public var sessionsChecked: Int
+    /// Sessions whose journey is still active after the audit stopped everything it started.
+    public var active: [String]
+    /// Sessions that could not be read back, with why.
+    public var unverified: [String]
+
+    public init(method: String, sessionsChecked: Int, active: [String], unverified: [String]) {
+        self.method = method
+        self.sessionsChecked = sessionsChecked
+        self.active = active
+        self.unverified = unverified
+    }
+
+    /// "journeys left active: 0 (19 sessions read back with EXISTS journey:active:{id})"
+    public var line: String {
+        var text = "journeys left active: \(active.count) (\(sessionsChecked) sessions read back with \(method))"
+        if !active.isEmpty { text += ": " + active.joined(separator: ", ") }
+        if !unverified.isEmpty { text += "; \(unverified.count) could not be read back" }
+        return text
     }
 }

@@ -1,16 +1,25 @@
 /// JUnit XML: one test case per rule, so any CI shows which rule failed and why.
-/// Failed rules are `<failure>`, inconclusive ones `<error>` (the check could not run), and
-/// not-applicable ones `<skipped>`.
+/// Failed rules are `<failure>`; inconclusive ones and blockers not checked are `<error>` (the
+/// check could not run, and the verdict cannot be READY); other rules not checked and excluded
+/// rules are `<skipped>`, with the reason. An INCOMPLETE audit adds one `<error>` case saying why.
 public enum JUnitRenderer {
     public static func render(_ report: AuditReport) -> String {
+        let isError = { (f: Finding) in
+            f.waiver == nil && (f.status == .inconclusive || (f.status == .notChecked && report.rule(f.ruleID)?.severity == .blocker))
+        }
         let failures = report.findings.filter { $0.status == .fail && $0.waiver == nil }.count
-        let errors = report.findings.filter { $0.status == .inconclusive && $0.waiver == nil }.count
-        let skipped = report.findings.filter { $0.status == .notApplicable || $0.waiver != nil }.count
+        let errors = report.findings.filter(isError).count + (report.incomplete == nil ? 0 : 1)
+        let skipped = report.findings.filter { $0.waiver != nil || (!$0.status.isEvaluated && !isError($0)) }.count
+        let tests = report.findings.count + (report.incomplete == nil ? 0 : 1)
         let time = String(format: "%.3f", report.durationSeconds)
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuites name="auditor" tests="\#(report.findings.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)">"# + "\n"
-        xml += #"  <testsuite name="\#(escape(report.catalogue)) \#(escape(report.catalogueVersion))" tests="\#(report.findings.count)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)" timestamp="\#(escape(report.generatedAt))">"# + "\n"
-        xml += #"    <properties><property name="target" value="\#(escape(report.target))"/><property name="score" value="\#(report.scorecard.score)"/><property name="verdict" value="\#(report.scorecard.verdict.rawValue)"/></properties>"# + "\n"
+        xml += #"<testsuites name="auditor" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)">"# + "\n"
+        xml += #"  <testsuite name="\#(escape(report.catalogue)) \#(escape(report.catalogueVersion))" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)" timestamp="\#(escape(report.generatedAt))">"# + "\n"
+        xml += #"    <properties><property name="target" value="\#(escape(report.target))"/><property name="score" value="\#(report.scorecard.score)"/><property name="verdict" value="\#(report.scorecard.verdict.rawValue)"/><property name="coverage" value="\#(escape(report.scorecard.coverage.line))"/></properties>"# + "\n"
+        if let reason = report.incomplete {
+            xml += #"    <testcase classname="\#(escape(report.catalogue)).audit" name="audit could not run" time="\#(time)">"# + "\n"
+            xml += #"      <error type="incomplete" message="\#(escape(reason))"/>"# + "\n    </testcase>\n"
+        }
         for finding in report.findings {
             let rule = report.rule(finding.ruleID)
             let classname = "\(report.catalogue).\((rule?.category ?? "rules").replacingOccurrences(of: " ", with: ""))"
@@ -30,10 +39,13 @@ public enum JUnitRenderer {
                 break
             case .fail:
                 xml += "\n" + #"      <failure type="\#(severity)" message="\#(escape(finding.summary))">\#(escape(details))</failure>"# + "\n    "
-            case .inconclusive:
-                xml += "\n" + #"      <error type="inconclusive" message="\#(escape(finding.summary))">\#(escape(details))</error>"# + "\n    "
-            case .notApplicable:
-                xml += "\n" + #"      <skipped message="\#(escape(finding.summary))"/>"# + "\n    "
+            case _ where isError(finding):
+                xml += "\n" + #"      <error type="\#(finding.status.rawValue)" message="\#(escape(finding.summary))">\#(escape(details))</error>"# + "\n    "
+            case .excluded:
+                let message = finding.exclusion.map { "excluded until \($0.expires) by \($0.owner): \($0.justification)" } ?? finding.summary
+                xml += "\n" + #"      <skipped message="\#(escape(message))"/>"# + "\n    "
+            case .inconclusive, .notChecked, .notApplicable:
+                xml += "\n" + #"      <skipped message="\#(escape("\(finding.status.rawValue): \(finding.summary)"))"/>"# + "\n    "
             }
             xml += "</testcase>\n"
         }

@@ -68,9 +68,20 @@ public enum MarkdownRenderer {
             : "no blocker or important rule failed and the score is at least \(Judge.format(Scorecard.readyScore)); advisory findings: \(advisories.joined(separator: ", "))"
         md.line("**Final Verdict:** \(card.verdict.emoji) **\(card.verdict.rawValue)** — \(because)")
         md.blank()
+        if let reason = report.incomplete {
+            md.line("**The audit could not run:** \(reason). Nothing below is certified; fix the cause and run it again.")
+            md.blank()
+        }
+        md.line("**Coverage:** \(card.coverage.line)\(card.coverage.unverified.isEmpty ? "" : " — see *Not verified*")")
+        md.blank()
+        if let left = report.leftBehind {
+            md.line("**Clean-up:** \(left.active.isEmpty ? "✅" : "❌") \(left.line)")
+            md.blank()
+        }
         md.line("**Production Readiness Score:** \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10)")
         md.blank()
         let counts = Finding.Status.allCases.map { status in (status, report.findings.filter { $0.status == status }.count) }
+            .filter { $0.1 > 0 || $0.0.isEvaluated }
         md.line(counts.map { "\($0.1) \(label($0.0))" }.joined(separator: " · "))
         md.blank()
         md.line("| Category | Score | Rules passed |")
@@ -82,7 +93,7 @@ public enum MarkdownRenderer {
         md.blank()
         categoryChart(card, &md)
         md.line(report.gatePassed
-            ? "**CI gate:** ✅ passed (min score \(Judge.format(report.gate.minScore)), fail on \(report.gate.failOn.rawValue))"
+            ? "**CI gate:** ✅ passed (accepts \(report.gate.accept.rawValue), min score \(Judge.format(report.gate.minScore)), fail on \(report.gate.failOn.rawValue))"
             : "**CI gate:** ❌ failed — \(report.gateFailures.joined(separator: "; "))")
         md.blank()
         md.line("---")
@@ -123,6 +134,8 @@ public enum MarkdownRenderer {
         case .pass: return "passed"
         case .fail: return "failed"
         case .inconclusive: return "inconclusive"
+        case .notChecked: return "not checked"
+        case .excluded: return "excluded"
         case .notApplicable: return "not applicable"
         }
     }
@@ -175,15 +188,16 @@ public enum MarkdownRenderer {
     }
 
     static func inconclusive(_ report: AuditReport, _ md: inout Document) {
-        let open = report.findings.filter { $0.status == .inconclusive || $0.status == .notApplicable }
+        let open = report.findings.filter { !$0.status.isDecided }
         guard !open.isEmpty else { return }
         md.line("## ❔ Not verified")
         md.blank()
-        md.line("An inconclusive rule counts as not passed; a not-applicable rule is left out of the score.")
+        md.line("An inconclusive rule counts as not passed; a rule not checked or excluded is left out of the score, and a blocker not checked or inconclusive keeps the verdict from READY. Exclusions are decisions, with an owner and an expiry.")
         md.blank()
         for finding in open {
             let rule = report.rule(finding.ruleID)
-            md.line("- **\(finding.ruleID)** \(rule?.title ?? "") — \(label(finding.status)) (\(rule?.severity.rawValue ?? "")): \(finding.summary)")
+            let why = finding.exclusion.map { "excluded until \($0.expires) by \($0.owner): \($0.justification)" } ?? finding.summary
+            md.line("- **\(finding.ruleID)** \(rule?.title ?? "") — \(label(finding.status)) (\(rule?.severity.rawValue ?? "")): \(why)")
         }
         md.blank()
     }

@@ -5,8 +5,12 @@ public enum SummaryRenderer {
         var md = Document()
         md.line("### \(card.verdict.emoji) \(card.verdict.rawValue) — \(Judge.format(card.score))/100")
         md.blank()
-        md.line("Target `\(report.target)` · rule pack \(report.catalogue) \(report.catalogueVersion) · \(report.findings.count) rules · gate \(report.gatePassed ? "✅ passed" : "❌ failed")")
+        md.line("Target `\(report.target)` · rule pack \(report.catalogue) \(report.catalogueVersion) · \(card.coverage.line) · gate \(report.gatePassed ? "✅ passed" : "❌ failed")")
         md.blank()
+        if let reason = report.incomplete {
+            md.line("**The audit could not run:** \(reason)")
+            md.blank()
+        }
         if let baseline = report.baseline {
             md.line("Since the last certification: score \(Judge.format(baseline.scoreBefore)) → \(Judge.format(baseline.scoreAfter)), \(baseline.entries(.fixed).count) fixed, \(baseline.entries(.new).count) new.")
             md.blank()

@@ -81,6 +81,10 @@ public struct RuleCatalogue: Sendable, Equatable {
             guard !rule.compare.isEmpty else {
                 throw ConfigError(file: file, key: "rules[\(index)].compare", expected: "at least one fact to compare", found: "none")
             }
+            for (factIndex, fact) in rule.compare.enumerated() where fact.pins.trimmed.isEmpty {
+                throw ConfigError(file: file, key: "rules[\(index)].compare[\(factIndex)].pins",
+                                  expected: "the contract line that pins '\(fact.fact)' (an unpinned fact is an open choice and is not compared)", found: "nothing")
+            }
             guard rule.weight > 0 else {
                 throw ConfigError(file: file, key: "rules[\(index)].weight", expected: "a positive weight", found: "\(rule.weight)")
             }

@@ -15,6 +15,13 @@ public struct ScaleSpec: Sendable, Equatable, Codable {
     /// Requests the driver keeps in flight at most; beyond it, sends are late and the result inconclusive.
     public var maxInFlight: Int = 4096
 
+    /// The stated limits by the names rules use in `limitFrom`.
+    public var limits: [String: Double] {
+        var limits = ["scale.maxErrorRate": maxErrorRate]
+        for (call, p99) in p99Milliseconds { limits["scale.p99.\(call)"] = p99 }
+        return limits
+    }
+
     public init(journeys: Int, durationSeconds: Double) {
         self.journeys = journeys
         self.durationSeconds = durationSeconds

@@ -17,6 +17,10 @@ public struct ProbeFixture: Decodable, Sendable, Equatable {
         }
     }
 
+    /// Where probes place a trainer who has arrived: well inside the 150 m radius, so a scenario
+    /// that needs an arrival does not depend on how the radius is measured.
+    public static let atHomeMeters = 5.0
+
     public var sessionId: String
     public var trainer: User
     public var student: User

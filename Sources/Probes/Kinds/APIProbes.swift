@@ -9,23 +9,24 @@ struct GoneProbe: Probe {
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 3 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
-        let a = try await run.fixture()
-        try await run.startJourney(a)
-        try await run.call("stop", .stopJourney, a, as: .trainer)
-        run.record("afterStop", .int(try await run.update("late update after stop", a, at: a.studentHome.north(500)).status))
+        let never = try await run.fixture()
+        run.record("neverStarted", .int(try await run.update("update, journey never started", never, at: never.studentHome).status))
 
-        let b = try await run.fixture()
-        try await run.startJourney(b)
-        try await run.update("update near home", b, at: b.studentHome.north(30))
-        try await run.call("arrived", .arrived, b, as: .trainer)
-        run.record("afterArrival", .int(try await run.update("late update after arrival", b, at: b.studentHome.north(30)).status))
+        let stopped = try await run.fixture()
+        try await run.startJourney(stopped)
+        try await run.require(200, "stop", .stopJourney, stopped)
+        run.record("afterStop", .int(try await run.update("late update after stop", stopped, at: stopped.studentHome.north(500)).status))
 
-        let c = try await run.fixture()
-        run.record("neverStarted", .int(try await run.update("update, journey never started", c, at: c.studentHome).status))
+        let arrived = try await run.fixture()
+        try await run.startJourney(arrived)
+        try await run.place("update at the student's home", arrived, at: arrived.studentHome.north(ProbeFixture.atHomeMeters))
+        try await run.require(200, "arrived", .arrived, arrived)
+        run.record("afterArrival", .int(try await run.update("late update after arrival", arrived, at: arrived.studentHome).status))
     }
 }
 
-/// JRN-RATE-001: two updates at once.
+/// JRN-RATE-001: two updates at once. Only the refusal is compared: whether it carries
+/// Retry-After, not its format (delay-seconds and HTTP-date are both RFC 9110).
 struct RateLimitProbe: Probe {
     let kind = "rate"
     func plan(_ spec: ProbeSpec) -> [String] { ["POST start-journey ×1", "POST updates ×2 at once", "POST stop-journey ×1 (cleanup)"] }
@@ -34,51 +35,67 @@ struct RateLimitProbe: Probe {
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let f = try await run.fixture()
         try await run.startJourney(f)
-        run.record("firstUpdate", .int(try await run.update("first update", f, at: f.studentHome.north(2000)).status))
-        let second = try await run.update("second update at once", f, at: f.studentHome.north(1990))
+        try await run.place("first update", f, at: f.studentHome.north(2000))
+        let second = try await run.update("second update at once", f, at: f.studentHome.north(2000))
         run.record("secondUpdate", .int(second.status))
-        run.record("retryAfterPresent", .bool(second.header("Retry-After") != nil))
+        run.record("retryAfterPresent", second.status == 429 ? .bool(second.header("Retry-After") != nil)
+                                                             : .unobserved("the second update was not refused (\(second.status))"))
     }
 }
 
-/// JRN-SPOOF-001: a 10 km jump once the rate window passed, then a plausible point.
+/// JRN-SPOOF-001: two trainers move once the rate window passed, at the same time: one jumps
+/// 10 km (refused), the other moves 50 m (accepted). Each on its own session and trainer, so no
+/// step depends on whether a refused update used the rate window (an open choice).
 struct SpoofProbe: Probe {
     let kind = "spoof"
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×1", "POST updates ×3 (\(spec.number("waitSeconds", default: 5.5)) s between the first two)", "POST stop-journey ×1 (cleanup)"]
+        ["POST start-journey ×2", "POST updates ×2 per journey, \(Judge.format(spec.number("waitSeconds", default: 5.5))) s apart (both journeys at once)",
+         "POST stop-journey ×2 (cleanup)"]
     }
-    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
+    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        let wait = spec.number("waitSeconds", default: 5.5)
+        async let jump = move(run, meters: spec.number("jumpMeters", default: 10_000), wait: wait, label: "point 10 km away")
+        async let plausible = move(run, meters: 50, wait: wait, label: "point 50 m on")
+        let (jumped, moved) = try await (jump, plausible)
+        run.record("implausibleJump", .int(jumped))
+        run.record("plausibleMove", .int(moved))
+    }
+
+    private func move(_ run: ProbeRun, meters: Double, wait: Double, label: String) async throws -> Int {
         let f = try await run.fixture()
         try await run.startJourney(f)
         let origin = f.studentHome.north(3000)
-        try await run.update("first point", f, at: origin)
-        try await Task.sleep(for: .milliseconds(Int64(spec.number("waitSeconds", default: 5.5) * 1000)))
-        let jump = origin.north(spec.number("jumpMeters", default: 10_000))
-        run.record("implausibleJump", .int(try await run.update("point 10 km away", f, at: jump).status))
-        run.record("plausibleMove", .int(try await run.update("point 50 m on", f, at: origin.north(-50)).status))
+        try await run.place("first point", f, at: origin)
+        try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+        return try await run.update(label, f, at: origin.north(-meters)).status
     }
 }
 
-/// JRN-OWN-001: another trainer and another student act on the journey.
+/// JRN-OWN-001: another trainer and another student act on a journey. The start is tried on a
+/// session with no journey (only 403 applies there: with a journey active, 409 would be as right);
+/// update, arrived and stop on a journey the trainer started.
 struct OwnershipProbe: Probe {
     let kind = "ownership"
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×2 (other trainer, then trainer)", "POST updates, stop-journey, arrived ×1 each as the other trainer", "GET live ×1 as the other student", "POST stop-journey ×1 (cleanup)"]
+        ["POST start-journey ×2 (other trainer on one session, trainer on another)", "POST updates ×2, arrived ×1, stop-journey ×1 as the other trainer",
+         "GET live ×1 as the other student", "POST stop-journey ×1 (cleanup)"]
     }
-    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
+    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        let idle = try await run.fixture()
+        run.record("startByOtherTrainer", .int(try await run.call("start by another trainer", .startJourney, idle, as: .otherTrainer).status))
+
         let f = try await run.fixture()
-        run.record("startByOtherTrainer", .int(try await run.call("start by another trainer", .startJourney, f, as: .otherTrainer).status))
         try await run.startJourney(f)
-        try await run.update("update by the trainer", f, at: f.studentHome.north(30))
-        let body: [String: Any] = ["sessionId": f.sessionId, "latitude": f.studentHome.latitude, "longitude": f.studentHome.longitude]
+        try await run.place("update by the trainer", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
+        let body = ProbeRun.updateBody(f, f.studentHome)
         run.record("updateByOtherTrainer", .int(try await run.call("update by another trainer", .locationUpdate, f, as: .otherTrainer, body: body).status))
-        run.record("stopByOtherTrainer", .int(try await run.call("stop by another trainer", .stopJourney, f, as: .otherTrainer).status))
-        run.record("arrivedByOtherTrainer", .int(try await run.call("arrived by another trainer", .arrived, f, as: .otherTrainer).status))
         run.record("liveByOtherStudent", .int(try await run.call("live polling by another student", .liveLocation, f, as: .otherStudent).status))
+        run.record("arrivedByOtherTrainer", .int(try await run.call("arrived by another trainer", .arrived, f, as: .otherTrainer).status))
+        run.record("stopByOtherTrainer", .int(try await run.call("stop by another trainer", .stopJourney, f, as: .otherTrainer).status))
     }
 }
 
@@ -90,7 +107,7 @@ struct AuthProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let f = try await run.fixture()
-        let body: [String: Any] = ["sessionId": f.sessionId, "latitude": f.studentHome.latitude, "longitude": f.studentHome.longitude]
+        let body = ProbeRun.updateBody(f, f.studentHome)
         for (role, fact) in [(Role.none, "withoutToken"), (.invalid, "withUnknownToken")] {
             var answers: [String] = []
             for call in JourneyAPI.Call.allCases {
@@ -110,18 +127,19 @@ struct ArrivalProbe: Probe {
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        let farMeters = spec.number("farMeters", default: 400), nearMeters = spec.number("nearMeters", default: 50)
         let far = try await run.fixture()
         try await run.startJourney(far)
-        try await run.update("update \(Int(spec.number("farMeters", default: 400))) m from home", far, at: far.studentHome.north(spec.number("farMeters", default: 400)))
+        try await run.place("update \(Int(farMeters)) m from home", far, at: far.studentHome.north(farMeters))
         run.record("arrivedFar", .int(try await run.call("arrived far from home", .arrived, far, as: .trainer).status))
 
         let near = try await run.fixture()
         try await run.startJourney(near)
-        try await run.update("update \(Int(spec.number("nearMeters", default: 50))) m from home", near, at: near.studentHome.north(spec.number("nearMeters", default: 50)))
+        try await run.place("update \(Int(nearMeters)) m from home", near, at: near.studentHome.north(nearMeters))
         let arrived = try await run.call("arrived near home", .arrived, near, as: .trainer)
         run.record("arrivedNear", .int(arrived.status))
         let otp = (arrived.json?["data"] as? [String: Any])?["otp"]
-        run.record("otpPresent", .bool(otp is String || otp is Int))
+        run.record("otpPresent", arrived.status == 200 ? .bool(otp is String || otp is Int) : .unobserved("the arrival was refused (\(arrived.status))"))
     }
 }
 
@@ -137,14 +155,20 @@ struct CleanupProbe: Probe {
         for (suffix, ending) in [("AfterStop", JourneyAPI.Call.stopJourney), ("AfterArrival", .arrived)] {
             let f = try await run.fixture()
             try await run.startJourney(f)
-            try await run.update("update near home", f, at: f.studentHome.north(30))
-            try await run.call(ending == .arrived ? "arrived" : "stop", ending, f, as: .trainer)
+            try await run.place("update at the student's home", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
+            try await run.require(200, ending == .arrived ? "arrived" : "stop", ending, f)
             run.record("journeyKey\(suffix)", await run.exists(StateKeys.journeyActive(f.sessionId)))
             run.record("locationKey\(suffix)", await run.exists(StateKeys.location(trainerId: f.trainer.id, sessionId: f.sessionId)))
-            let live = try await run.call("live polling", .liveLocation, f, as: .student)
-            let data = live.json?["data"] as? [String: Any]
-            let location = data?["location"].map { $0 is NSNull ? "null" : "present" } ?? "absent"
-            run.record("poll\(suffix)", .string("\(live.status) isActive=\(data?["isActive"].map { "\($0)" } ?? "absent") location=\(location)"))
+            run.record("poll\(suffix)", LivePoll.fact(try await run.call("live polling", .liveLocation, f, as: .student)))
         }
+    }
+}
+
+/// What live polling said, in the contract's terms only: status, isActive, location null or not.
+enum LivePoll {
+    static func fact(_ response: HTTPResponseData) -> FactValue {
+        let data = response.json?["data"] as? [String: Any]
+        let location = data?["location"].map { $0 is NSNull ? "null" : "present" } ?? "absent"
+        return .string("\(response.status) isActive=\(data?["isActive"].map { "\($0)" } ?? "absent") location=\(location)")
     }
 }

@@ -3,53 +3,56 @@ import Foundation
 import Wire
 
 /// JRN-EVB-001: with EventBridge failing in each way the contract lists, start, arrived and stop
-/// still answer as the reference does, in time, and leave the same Redis state.
+/// still answer as the reference does, within the publish timeout plus a margin. An answer that
+/// does not come within that bound is an observation (the hang is the bug), not an inconclusive.
 struct EventBridgeFailureProbe: Probe {
     let kind = "evb-failure"
     let exclusive = true
     static let modes: [EventBridgeEndpoint.Mode] = [.failedEntries, .serverError, .throttle, .hang]
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["for each of \(Self.modes.map(\.rawValue).joined(separator: ", ")): POST start-journey ×2, POST updates ×1, POST arrived ×1, POST stop-journey ×1",
-         "EXISTS journey:active:{id} after each start and stop"]
+        ["for each of \(Self.modes.map(\.rawValue).joined(separator: ", ")): POST start-journey ×2, POST updates ×1, POST arrived ×1, POST stop-journey ×1"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { Self.modes.count * 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
-        guard let endpoint = run.system.events else {
-            throw ProbeError("eventbridge.listen is not configured, so EventBridge failures cannot be injected")
+        if let missing = run.eventsMissing {
+            throw ProbeError("\(missing), so EventBridge failures cannot be injected")
         }
-        var starts: [String] = [], arrivals: [String] = [], stops: [String] = [], afterStart: [String] = [], afterStop: [String] = []
+        guard let endpoint = run.system.events else { return }
+        let bound = spec.number("maxMilliseconds", default: 3000) / 1000
+        var starts: [String] = [], arrivals: [String] = [], stops: [String] = []
         var slowest = 0.0
         defer { endpoint.setMode(.accept) }
         for mode in Self.modes {
             endpoint.setMode(mode)
             run.note("EventBridge", "now answering: \(mode.rawValue)")
             let clock = ContinuousClock()
-            func timed(_ body: () async throws -> HTTPResponseData) async throws -> Int {
+            func timed(_ label: String, _ call: JourneyAPI.Call, _ f: ProbeFixture) async throws -> FactValue {
                 let start = clock.now
-                let response = try await body()
-                let elapsed = clock.now - start
-                slowest = max(slowest, elapsed.inMilliseconds)
-                return response.status
+                let (fact, _) = try await run.status("\(label) (EventBridge \(mode.rawValue))", call, f, as: .trainer, within: bound)
+                slowest = max(slowest, (clock.now - start).inMilliseconds)
+                return fact
             }
             let a = try await run.fixture()
-            starts.append("\(mode.rawValue): \(try await timed { try await run.call("start (EventBridge \(mode.rawValue))", .startJourney, a, as: .trainer) })")
-            afterStart.append("\(mode.rawValue): \(await run.exists(StateKeys.journeyActive(a.sessionId)))")
-            try await run.update("update near home", a, at: a.studentHome.north(30))
-            arrivals.append("\(mode.rawValue): \(try await timed { try await run.call("arrived (EventBridge \(mode.rawValue))", .arrived, a, as: .trainer) })")
+            let started = try await timed("start", .startJourney, a)
+            starts.append("\(mode.rawValue): \(started)")
+            if started == .int(201) {
+                try await run.place("update at the student's home", a, at: a.studentHome.north(ProbeFixture.atHomeMeters))
+                arrivals.append("\(mode.rawValue): \(try await timed("arrived", .arrived, a))")
+            } else {
+                arrivals.append("\(mode.rawValue): not tried (the start answered \(started))")
+            }
 
             let b = try await run.fixture()
-            _ = try await timed { try await run.call("start (EventBridge \(mode.rawValue))", .startJourney, b, as: .trainer) }
-            stops.append("\(mode.rawValue): \(try await timed { try await run.call("stop (EventBridge \(mode.rawValue))", .stopJourney, b, as: .trainer) })")
-            afterStop.append("\(mode.rawValue): \(await run.exists(StateKeys.journeyActive(b.sessionId)))")
+            let startedB = try await timed("start", .startJourney, b)
+            stops.append(startedB == .int(201) ? "\(mode.rawValue): \(try await timed("stop", .stopJourney, b))"
+                                              : "\(mode.rawValue): not tried (the start answered \(startedB))")
         }
         run.record("startAnswers", .strings(starts))
         run.record("arrivedAnswers", .strings(arrivals))
         run.record("stopAnswers", .strings(stops))
         run.record("slowestMilliseconds", .int(Int(slowest.rounded())))
-        run.record("journeyKeyAfterStart", run.system.redis == nil ? .unobserved("no redis.url configured") : .strings(afterStart))
-        run.record("journeyKeyAfterStop", run.system.redis == nil ? .unobserved("no redis.url configured") : .strings(afterStop))
     }
 }
 
@@ -58,23 +61,23 @@ struct EventShapeProbe: Probe {
     let kind = "events"
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×2", "POST stop-journey ×1", "POST updates ×1", "POST arrived ×1", "wait ≤ \(spec.number("waitSeconds", default: 3)) s for the events"]
+        ["POST start-journey ×2", "POST stop-journey ×1", "POST updates ×1", "POST arrived ×1", "wait ≤ \(Judge.format(spec.number("waitSeconds", default: 3))) s for the events"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
-        guard run.system.events != nil else {
-            for fact in ["startedEvent", "endedOnStop", "endedOnArrival"] { run.record(fact, .unobserved("no eventbridge.listen configured")) }
+        if let missing = run.eventsMissing {
+            for fact in ["startedEvent", "endedOnStop", "endedOnArrival"] { run.record(fact, .unobserved(missing)) }
             return
         }
         let wait = spec.number("waitSeconds", default: 3)
         let stopped = try await run.fixture()
         try await run.startJourney(stopped)
-        try await run.call("stop", .stopJourney, stopped, as: .trainer)
+        try await run.require(200, "stop", .stopJourney, stopped)
         let arrived = try await run.fixture()
         try await run.startJourney(arrived)
-        try await run.update("update near home", arrived, at: arrived.studentHome.north(30))
-        try await run.call("arrived", .arrived, arrived, as: .trainer)
+        try await run.place("update at the student's home", arrived, at: arrived.studentHome.north(ProbeFixture.atHomeMeters))
+        try await run.require(200, "arrived", .arrived, arrived)
 
         let started = await run.awaitEvents(sessionId: stopped.sessionId, detailType: "TrainerJourneyStarted", within: wait)
         let endedStop = await run.awaitEvents(sessionId: stopped.sessionId, detailType: "TrainerJourneyEnded", within: wait)

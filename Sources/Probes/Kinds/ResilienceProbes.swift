@@ -3,11 +3,14 @@ import Foundation
 import Wire
 
 /// JRN-FAILCLOSED-001: the state store cut during a start (refused, then silent): the answer is
-/// the reference's (503), never a 409 that tells the app the journey exists; then the store
-/// comes back and the service recovers.
+/// the reference's (503), never a 409 that tells the app the journey exists, and never silence;
+/// then the store comes back and the service recovers.
 struct FailClosedProbe: Probe {
     let kind = "fail-closed"
     let exclusive = true
+    /// It takes the store away: it runs after every other rule, so a service that does not
+    /// recover fails this rule alone.
+    let runsLast = true
 
     func plan(_ spec: ProbeSpec) -> [String] {
         ["for each store cut (down, timeout): POST start-journey ×1 while cut", "after restoring the store: POST start-journey ×1, POST stop-journey ×1"]
@@ -16,27 +19,28 @@ struct FailClosedProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         guard let store = run.system.storeSwitch else {
-            run.notApplicable("no redis.proxy configured: the store cannot be cut without one")
+            run.notChecked("no redis.proxy configured: the store cannot be cut without one")
             return
         }
         // The fixture first: its supply may need the store too.
         let f = try await run.fixture()
-        var answers: [String] = []
+        let bound = spec.number("answerSeconds", default: 10)
+        var answers: [(label: String?, value: FactValue)] = []
         for cut in StoreCut.allCases {
             await store.cut(cut)
             run.note("store", "cut: \(cut.rawValue)")
-            let response: HTTPResponseData
+            let answer: FactValue
             do {
-                response = try await run.call("start while the store is \(cut.rawValue)", .startJourney, f, as: .trainer)
+                answer = try await run.status("start while the store is \(cut.rawValue)", .startJourney, f, as: .trainer, within: bound).fact
             } catch {
                 await store.restore()
                 throw error
             }
             await store.restore()
             run.note("store", "restored")
-            answers.append("\(cut.rawValue): \(response.status)")
+            answers.append((cut.rawValue, answer))
         }
-        run.record("answersWhileCut", .strings(answers))
+        run.record("answersWhileCut", FactValue.combined(answers))
         let recovered = try await recoveredStart(f, run, within: spec.number("recoverySeconds", default: 5))
         run.record("startAfterRecovery", .int(recovered))
     }
@@ -55,31 +59,36 @@ struct FailClosedProbe: Probe {
 }
 
 /// JRN-STATELESS-001: one journey across instances, round robin: start on the first, update on
-/// the second, poll on the third (the first when there are two), stop on the first, and a late
-/// update on the second.
+/// the second, poll on the third (the first when there are two), stop on the first; then a late
+/// update on every instance must get the same answer everywhere. What that answer is (410, or 404
+/// from a service without the ended marker) is JRN-GONE-001's business, not this rule's.
 struct StatelessProbe: Probe {
     let kind = "stateless"
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey on instance 1, POST updates on instance 2, GET live on instance 3 (or 1), POST stop-journey on instance 1, POST updates on instance 2"]
+        ["POST start-journey on instance 1, POST updates on instance 2, GET live on instance 3 (or 1), POST stop-journey on instance 1",
+         "POST updates on every instance (late update)"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let instances = run.system.instances
         guard instances.count >= 2 else {
-            run.notApplicable("fewer than two target.instances configured")
+            run.notChecked("fewer than two target.instances configured")
             return
         }
         let pick = { (n: Int) in instances[n % instances.count] }
         let f = try await run.fixture()
-        run.record("startOnFirst", .int(try await run.call("start on instance 1", .startJourney, f, as: .trainer, via: pick(0)).status))
+        try await run.startJourney(f, via: pick(0))
         run.record("updateOnSecond", .int(try await run.update("update on instance 2", f, at: f.studentHome.north(800), via: pick(1)).status))
         let live = try await run.call("poll on instance \(instances.count > 2 ? 3 : 1)", .liveLocation, f, as: .student, via: pick(2))
-        let data = live.json?["data"] as? [String: Any]
-        let location = data?["location"].map { $0 is NSNull ? "null" : "present" } ?? "absent"
-        run.record("pollOnThird", .string("\(live.status) isActive=\(data?["isActive"].map { "\($0)" } ?? "absent") location=\(location)"))
-        run.record("stopOnFirst", .int(try await run.call("stop on instance 1", .stopJourney, f, as: .trainer, via: pick(0)).status))
-        run.record("lateUpdateOnSecond", .int(try await run.update("late update on instance 2", f, at: f.studentHome.north(790), via: pick(1)).status))
+        run.record("pollOnThird", LivePoll.fact(live))
+        try await run.require(200, "stop on instance 1", .stopJourney, f, via: pick(0))
+        var late: [Int] = []
+        for (index, instance) in instances.enumerated() {
+            late.append(try await run.update("late update on instance \(index + 1)", f, at: f.studentHome.north(790), via: instance).status)
+        }
+        run.note("late updates", "answers by instance: \(late.map(String.init).joined(separator: ", "))")
+        run.record("lateUpdateSameEverywhere", .bool(Set(late).count == 1))
     }
 }

@@ -10,21 +10,25 @@ struct SourceProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         guard !run.system.sourcePaths.isEmpty else {
-            run.notApplicable("no source.paths configured")
+            run.notChecked("no source.paths configured")
             return
         }
-        let findings: [SourceFinding]
+        let scan: SourceScanner.Result
         do {
-            findings = try SourceScanner().scan(run.system.sourcePaths)
+            scan = try SourceScanner().scanCounting(run.system.sourcePaths)
         } catch {
             throw ProbeError("cannot read source: \(error)")
         }
-        for finding in findings {
+        for finding in scan.findings {
             run.log(.note, "source", "\(finding.file):\(finding.line)", result: "\(finding.shape) — \(finding.text)")
         }
-        run.note("source", "scanned \(run.system.sourcePaths.joined(separator: ", ")): \(findings.count) forbidden shapes")
+        run.note("source", "scanned \(scan.filesRead) files under \(run.system.sourcePaths.joined(separator: ", ")): \(scan.findings.count) forbidden shapes")
+        // Zero files read proves nothing: a wrong path must not pass as clean source.
+        guard scan.filesRead > 0 else {
+            run.record("forbiddenShapes", .unobserved("no TS/JS/TSX/JSX file under \(run.system.sourcePaths.joined(separator: ", "))"))
+            return
+        }
         // Compared as distinct shapes (what); where is in the evidence (the reference's tree has other paths).
-        run.record("forbiddenShapes", .strings(Array(Set(findings.map(\.shape))).sorted()))
-        run.record("forbiddenShapeCount", .int(findings.count))
+        run.record("forbiddenShapes", .strings(Array(Set(scan.findings.map(\.shape))).sorted()))
     }
 }

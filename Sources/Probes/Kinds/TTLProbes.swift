@@ -9,16 +9,18 @@ struct JourneyTTLProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let f = try await run.fixture()
-        run.record("startStatus", .int(try await run.call("start", .startJourney, f, as: .trainer).status))
+        try await run.startJourney(f)
         run.record("journeyTTL", await run.ttl(StateKeys.journeyActive(f.sessionId)))
     }
 }
 
-/// JRN-TTL-002: the location key's TTL after an update, and after a second update once the rate window passed.
+/// JRN-TTL-002: the location key's TTL after an update, and after a second update at the same
+/// point once the rate window passed (not moving keeps the speed check out of it).
 struct LocationTTLProbe: Probe {
     let kind = "ttl-location"
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×1", "POST updates ×2, \(spec.number("refreshAfterSeconds", default: 5.5)) s apart", "TTL location key ×2", "POST stop-journey ×1 (cleanup)"]
+        ["POST start-journey ×1", "POST updates ×2, \(Judge.format(spec.number("refreshAfterSeconds", default: 5.5))) s apart", "TTL location key ×2",
+         "POST stop-journey ×1 (cleanup)"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
 
@@ -26,10 +28,11 @@ struct LocationTTLProbe: Probe {
         let f = try await run.fixture()
         try await run.startJourney(f)
         let key = StateKeys.location(trainerId: f.trainer.id, sessionId: f.sessionId)
-        run.record("updateStatus", .int(try await run.update("update", f, at: f.studentHome.north(2000)).status))
+        let point = f.studentHome.north(2000)
+        try await run.place("update", f, at: point)
         run.record("locationTTL", await run.ttl(key))
         try await Task.sleep(for: .milliseconds(Int64(spec.number("refreshAfterSeconds", default: 5.5) * 1000)))
-        run.record("secondUpdateStatus", .int(try await run.update("update after the rate window", f, at: f.studentHome.north(1950)).status))
+        try await run.place("update after the rate window", f, at: point)
         run.record("locationTTLAfterRefresh", await run.ttl(key))
     }
 }
@@ -43,7 +46,7 @@ struct RateKeyProbe: Probe {
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let f = try await run.fixture()
         try await run.startJourney(f)
-        try await run.update("update", f, at: f.studentHome.north(2000))
+        try await run.place("update", f, at: f.studentHome.north(2000))
         run.record("rateKeyPresent", await run.exists(StateKeys.rate(f.trainer.id)))
         run.record("rateKeyTTL", await run.ttl(StateKeys.rate(f.trainer.id)))
     }

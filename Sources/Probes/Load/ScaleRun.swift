@@ -9,6 +9,8 @@ public enum ScaleRun {
         public var result: LoadResult
         /// Every HTTP request sent to the target (fixtures, starts, load, stops).
         public var requests: Int
+        /// Journeys whose stop did not answer 200 (404 for one that never started is fine).
+        public var unstopped: Int
     }
 
     public static func execute(api: JourneyAPI, fixtures source: any FixtureSource, spec: ScaleSpec, shard: String?,
@@ -22,14 +24,16 @@ public enum ScaleRun {
         }
         progress("started \(starts.filter { $0 }.count) of \(fixtures.count) journeys")
         let result = await LoadDriver(api: api, spec: spec).run(fixtures, shard: shard)
-        _ = try await forEach(fixtures) { f in
-            _ = try? await api.client.send(api.request(.stopJourney, sessionId: f.sessionId, token: f.trainer.token))
-            return true
+        // Every fixture is stopped, started or not: a start that answered 500 may still have started one.
+        let stopped = try await forEach(fixtures) { f in
+            let status = (try? await api.client.send(api.request(.stopJourney, sessionId: f.sessionId, token: f.trainer.token)))?.status
+            return status == 200 || status == 404
         }
-        progress("stopped all \(fixtures.count) journeys")
+        let unstopped = stopped.filter { !$0 }.count
+        progress(unstopped == 0 ? "stopped all \(fixtures.count) journeys" : "\(unstopped) of \(fixtures.count) journeys did not answer their stop with 200 or 404")
         guard starts.allSatisfy({ $0 }) else { throw ProbeError("only \(starts.filter { $0 }.count) of \(fixtures.count) journeys started") }
         let sent = result.calls.values.map(\.sent).reduce(0, +)
-        return Outcome(result: result, requests: 2 * fixtures.count + sent)
+        return Outcome(result: result, requests: 2 * fixtures.count + sent, unstopped: unstopped)
     }
 
     /// Runs `body` for every fixture, 32 at a time.

@@ -8,6 +8,8 @@ public protocol Probe: Sendable {
     var kind: String { get }
     /// Runs alone, with no other probe in flight (it changes something shared, like the EventBridge mode).
     var exclusive: Bool { get }
+    /// Runs after every other rule (it takes something shared away, like the store).
+    var runsLast: Bool { get }
     /// The requests it sends to the target, for `--dry-run`: an upper bound, in words.
     func plan(_ spec: ProbeSpec) -> [String]
     /// Fresh fixtures it consumes.
@@ -17,10 +19,12 @@ public protocol Probe: Sendable {
 
 extension Probe {
     public var exclusive: Bool { false }
+    public var runsLast: Bool { false }
 }
 
 /// Runs a probe on a system and turns whatever happens into an Observation: a probe that
-/// throws becomes an observation with a `failure` (→ inconclusive), never a crash.
+/// throws becomes an observation with a `failure`, never a crash, and keeps the facts it
+/// recorded before (a differing one still fails the rule).
 public enum Prober {
     public static func observe(_ probe: any Probe, _ spec: ProbeSpec, on system: ProbeSystem) async -> Observation {
         let run = ProbeRun(system: system)
@@ -29,8 +33,10 @@ public enum Prober {
         var failure: String?
         do {
             try await probe.run(spec, run)
+        } catch let error as ProbeError {
+            failure = error.description
         } catch {
-            failure = "\(error)"
+            failure = WireErrors.plain(error)
         }
         await run.cleanUp()
         var observation = run.observation()

@@ -11,11 +11,12 @@ public final class ProbeRun: Sendable {
     private let inspectorSlot = InspectorSlot()
 
     struct State {
-        var notApplicable: String?
+        var notChecked: String?
         var untranscribed = 0
         var facts: [String: FactValue] = [:]
         var transcript: [Exchange] = []
-        var started: [ProbeFixture] = []
+        /// Journeys a 201 started, with the role whose start it was: each is stopped at the end.
+        var started: [(fixture: ProbeFixture, role: Role)] = []
     }
 
     init(system: ProbeSystem) { self.system = system }
@@ -32,7 +33,7 @@ public final class ProbeRun: Sendable {
 
     func observation() -> Observation {
         state.withLock { state in
-            var observation = Observation(facts: state.facts, transcript: state.transcript, notApplicable: state.notApplicable)
+            var observation = Observation(facts: state.facts, transcript: state.transcript, notChecked: state.notChecked)
             observation.untranscribedRequests = state.untranscribed > 0 ? state.untranscribed : nil
             return observation
         }
@@ -43,9 +44,9 @@ public final class ProbeRun: Sendable {
         state.withLock { $0.untranscribed += count }
     }
 
-    /// The rule does not apply to this system (e.g. it has no Socket.IO endpoint configured).
-    public func notApplicable(_ reason: String) {
-        state.withLock { $0.notApplicable = reason }
+    /// The audit lacks what the rule needs (e.g. no Socket.IO URL configured): not checked.
+    public func notChecked(_ reason: String) {
+        state.withLock { $0.notChecked = reason }
     }
 
     /// Records a step that is neither HTTP nor Redis (a Socket.IO emit, an event seen).
@@ -63,29 +64,72 @@ public final class ProbeRun: Sendable {
     @discardableResult
     public func call(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role,
                      sessionId: String? = nil, body: [String: Any]? = nil, via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
+        let outcome = await send(label, call, fixture, as: role, sessionId: sessionId, body: body, via: api, within: nil)
+        switch outcome {
+        case .answered(let response): return response
+        case .noAnswer(let why), .failed(let why): throw ProbeError("\(label): no answer from \(system.name) (\(why))")
+        }
+    }
+
+    /// The status of one call as a fact, where the contract bounds the answer: no answer within
+    /// `seconds` is an observation (it fails the rule), not a reason to give up. Other transport
+    /// errors (refused, reset) still end the scenario: they say nothing about the service's logic.
+    public func status(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, body: [String: Any]? = nil,
+                       via api: JourneyAPI? = nil, within seconds: Double) async throws -> (fact: FactValue, response: HTTPResponseData?) {
+        switch await send(label, call, fixture, as: role, sessionId: nil, body: body, via: api, within: seconds) {
+        case .answered(let response): return (.int(response.status), response)
+        case .noAnswer: return (.string("no answer within \(Judge.format(seconds)) s"), nil)
+        case .failed(let why): throw ProbeError("\(label): no answer from \(system.name) (\(why))")
+        }
+    }
+
+    enum Outcome {
+        case answered(HTTPResponseData)
+        case noAnswer(String)
+        case failed(String)
+    }
+
+    private func send(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, sessionId: String?,
+                      body: [String: Any]?, via api: JourneyAPI?, within seconds: Double?) async -> Outcome {
         let session = sessionId ?? fixture.sessionId
         let api = api ?? system.api
         let request = api.request(call, sessionId: session, token: fixture.token(role), body: body)
         let clock = ContinuousClock()
         let started = clock.now
         let pathAndQuery = HTTPClient.target(of: request.url)
-        do {
-            let response = try await api.client.send(request)
-            let ms = (clock.now - started).inMilliseconds
-            var result = "\(response.status)"
-            if let retryAfter = response.header("Retry-After") { result += " (Retry-After: \(retryAfter))" }
+        func record(_ result: String, _ ms: Double?) {
             state.withLock {
                 $0.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)", credential: role.rawValue,
                                               body: body.map { JSONText.encode($0) }, result: result, milliseconds: ms))
-                if call == .startJourney, response.status == 201, role == .trainer, !$0.started.contains(fixture) { $0.started.append(fixture) }
             }
-            return response
+        }
+        do {
+            var client = api.client
+            if let seconds { client.timeout = .milliseconds(Int64(seconds * 1000)) }
+            let response = try await client.send(request)
+            var result = "\(response.status)"
+            if let retryAfter = response.header("Retry-After") { result += " (Retry-After: \(retryAfter))" }
+            record(result, (clock.now - started).inMilliseconds)
+            // Anything but a refusal (4xx) may have started a journey, even a 500 or 503.
+            if call == .startJourney, !(400..<500).contains(response.status) { trackStart(fixture, role) }
+            return .answered(response)
+        } catch let error as HTTPClientError {
+            let why = WireErrors.plain(error)
+            record("no answer: \(why)", nil)
+            if call == .startJourney { trackStart(fixture, role) }
+            if case .timedOut = error, seconds != nil { return .noAnswer(why) }
+            return .failed(why)
         } catch {
-            state.withLock {
-                $0.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)", credential: role.rawValue,
-                                              body: body.map { JSONText.encode($0) }, result: "no answer: \(error)"))
-            }
-            throw ProbeError("\(label): no answer from \(system.name) (\(error))")
+            let why = WireErrors.plain(error)
+            record("no answer: \(why)", nil)
+            return .failed(why)
+        }
+    }
+
+    /// Remembers a journey this run started (by whoever's token), so it is stopped at the end.
+    func trackStart(_ fixture: ProbeFixture, _ role: Role) {
+        state.withLock { state in
+            if !state.started.contains(where: { $0.fixture == fixture && $0.role == role }) { state.started.append((fixture, role)) }
         }
     }
 
@@ -113,10 +157,8 @@ public final class ProbeRun: Sendable {
                 state.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)",
                                                  credential: role.rawValue, result: "\(response.status)"))
             }
-            if call == .startJourney, role == .trainer, responses.contains(where: { $0.status == 201 }), !state.started.contains(fixture) {
-                state.started.append(fixture)
-            }
         }
+        if call == .startJourney, responses.contains(where: { $0.status == 201 }) { trackStart(fixture, role) }
         if let spread = RaceSpread.microseconds(responses) {
             note(label, String(format: "server-side spread of the burst: %.0f µs (first to last request begun)", spread))
         }
@@ -127,23 +169,45 @@ public final class ProbeRun: Sendable {
     @discardableResult
     public func update(_ label: String, _ fixture: ProbeFixture, at point: ProbeFixture.Point, as role: Role = .trainer,
                        via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
-        try await call(label, .locationUpdate, fixture, as: role,
-                       body: ["sessionId": fixture.sessionId, "latitude": point.latitude, "longitude": point.longitude], via: api)
+        try await call(label, .locationUpdate, fixture, as: role, body: Self.updateBody(fixture, point), via: api)
     }
 
     /// Starts a journey and fails the scenario if it does not start: later steps would mean nothing.
-    public func startJourney(_ fixture: ProbeFixture) async throws {
-        let response = try await call("start", .startJourney, fixture, as: .trainer)
-        guard response.status == 201 else {
-            throw ProbeError("could not start a journey on \(system.name): start-journey answered \(response.status)")
-        }
+    public func startJourney(_ fixture: ProbeFixture, via api: JourneyAPI? = nil) async throws {
+        try await require(201, "start", .startJourney, fixture, via: api)
     }
 
-    /// Stops every journey this run started (best-effort; a 404 means it already ended).
+    /// A step the scenario needs (a start, an update to place the trainer): anything but `status`
+    /// ends the scenario as inconclusive for this rule — what it says is another rule's business.
+    @discardableResult
+    public func require(_ status: Int, _ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role = .trainer,
+                        body: [String: Any]? = nil, via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
+        let response = try await self.call(label, call, fixture, as: role, body: body, via: api)
+        guard response.status == status else {
+            throw ProbeError("\(label) answered \(response.status) on \(system.name), not \(status): the scenario cannot go on")
+        }
+        return response
+    }
+
+    /// Places the trainer at `point` with an update the scenario needs to be accepted (201).
+    public func place(_ label: String, _ fixture: ProbeFixture, at point: ProbeFixture.Point, via api: JourneyAPI? = nil) async throws {
+        try await require(201, label, .locationUpdate, fixture, body: Self.updateBody(fixture, point), via: api)
+    }
+
+    public static func updateBody(_ fixture: ProbeFixture, _ point: ProbeFixture.Point) -> [String: Any] {
+        ["sessionId": fixture.sessionId, "latitude": point.latitude, "longitude": point.longitude]
+    }
+
+    /// Stops every journey this run started: as the role that started it and, when that is not
+    /// the session's trainer, as the trainer too. Bounded: one stop per started journey and role.
+    /// (A 404 means it had ended already; the engine reads every used session back at the end.)
     func cleanUp() async {
         let started = state.withLock { $0.started }
-        for fixture in started {
-            _ = try? await call("cleanup: stop", .stopJourney, fixture, as: .trainer)
+        for (fixture, role) in started {
+            for stopper in role == .trainer ? [Role.trainer] : [role, .trainer] {
+                if let response = try? await call("cleanup: stop as \(stopper.rawValue)", .stopJourney, fixture, as: stopper),
+                   response.status == 200 || response.status == 404 { break }
+            }
         }
         await inspectorSlot.close()
     }
@@ -159,22 +223,38 @@ public final class ProbeRun: Sendable {
         await redisFact("EXISTS \(key)") { try await $0.exists(key) ? 1 : 0 }.map { .bool($0 == 1) } ?? .unobserved(noRedis)
     }
 
-    private var noRedis: String { system.redis == nil ? "no redis.url configured" : "Redis read failed (see evidence)" }
+    private var noRedis: String {
+        if let reason = system.redisUnavailable { return reason }
+        return system.redis == nil ? "no redis.url configured" : "the auditor could not read the target's Redis (see evidence)"
+    }
 
     private func redisFact(_ request: String, _ read: (RedisInspector) async throws -> Int) async -> Int? {
-        guard let url = system.redis else { return nil }
+        guard let url = system.redis, system.redisUnavailable == nil else { return nil }
         do {
             let inspector = try await inspectorSlot.inspector(url)
             let value = try await read(inspector)
             state.withLock { $0.transcript.append(Exchange(kind: .redis, label: "read", request: request, result: String(value))) }
             return value
         } catch {
-            state.withLock { $0.transcript.append(Exchange(kind: .redis, label: "read", request: request, result: "failed: \(error)")) }
+            await inspectorSlot.close()
+            state.withLock { $0.transcript.append(Exchange(kind: .redis, label: "read", request: request, result: "failed: \(WireErrors.plain(error))")) }
             return nil
         }
     }
 
     // MARK: EventBridge
+
+    /// Why event facts cannot be observed on this system, or nil when they can.
+    public var eventsMissing: String? {
+        if let reason = system.eventsUnavailable { return reason }
+        return system.events == nil ? "no eventbridge.listen configured" : nil
+    }
+
+    /// How many events of a type arrived for a session (waiting up to `seconds` for `count`), as a fact.
+    public func eventCount(sessionId: String, detailType: String, upTo count: Int, within seconds: Double) async -> FactValue {
+        if let missing = eventsMissing { return .unobserved(missing) }
+        return .int(await awaitEvents(sessionId: sessionId, detailType: detailType, count: count, within: seconds).count)
+    }
 
     /// Entries received for a session so far, of one detail type.
     public func events(sessionId: String, detailType: String) -> [EventBridgeEndpoint.Received] {

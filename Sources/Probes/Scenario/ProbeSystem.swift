@@ -8,22 +8,31 @@ public struct ProbeSystem: Sendable {
     public var api: JourneyAPI
     /// Read-only access to its Redis; nil makes every Redis fact unobserved.
     public var redis: RedisURL?
+    /// Set when the auditor found at the start that it cannot read that Redis (refused, NOAUTH,
+    /// NOPERM…): every Redis fact is unobserved with this reason, at once.
+    public var redisUnavailable: String?
+    /// Set when the auditor's EventBridge endpoint could not be opened (port taken…): event facts
+    /// are unobserved with this reason.
+    public var eventsUnavailable: String?
     /// The auditor's EventBridge endpoint this system publishes to; nil makes event facts unobserved.
     public var events: EventBridgeEndpoint?
     public var fixtures: any FixtureSource
-    /// Its Socket.IO endpoint; nil makes the live WebSocket rule not applicable.
+    /// Its Socket.IO endpoint; nil leaves the live WebSocket rule not checked.
     public var socketURL: URL?
-    /// Backend and mobile source trees; empty makes the source rule not applicable.
+    /// The `Origin` and other headers of the Socket.IO upgrade (nil origin: the URL's own).
+    public var socketOrigin: String?
+    public var socketHeaders: [String: String] = [:]
+    /// Backend and mobile source trees; empty leaves the source rule not checked.
     public var sourcePaths: [String] = []
-    /// Every base URL of the deployment (the first is `api`'s); fewer than two makes the
-    /// statelessness rule not applicable.
+    /// Every base URL of the deployment (the first is `api`'s); fewer than two leaves the
+    /// statelessness rule not checked.
     public var instances: [JourneyAPI] = []
-    /// Takes the store away for the fail-closed rule; nil makes it not applicable.
+    /// Takes the store away for the fail-closed rule; nil leaves it not checked.
     public var storeSwitch: (any StoreSwitch)?
-    /// The journey-shaped load for the scale rule; nil makes it not applicable.
+    /// The journey-shaped load for the scale rule; nil leaves it not checked.
     public var scale: ScaleSpec?
-    /// The in-process reference: for the scale rule it states the contract's expectation instead
-    /// of loading the machine a second time.
+    /// The in-process reference: the scale rule is judged against the configured limits alone,
+    /// so the reference does not load the machine a second time.
     public var isReference = false
 
     public init(name: String, api: JourneyAPI, redis: RedisURL?, events: EventBridgeEndpoint?, fixtures: any FixtureSource, socketURL: URL? = nil) {

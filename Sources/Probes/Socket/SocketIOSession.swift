@@ -1,6 +1,4 @@
 import Foundation
-import HummingbirdWSClient
-import Logging
 import NIOCore
 import Synchronization
 import Wire
@@ -11,7 +9,7 @@ import Wire
 public final class SocketIOSession: Sendable {
     struct State {
         var machine: SocketIOClientMachine
-        var outbound: WebSocketOutboundWriter?
+        var connection: WebSocketConnection?
         var events: [(name: String, argumentsJSON: String)] = []
         var acks: [Int: String] = [:]
         var nextAckID = 1
@@ -26,41 +24,57 @@ public final class SocketIOSession: Sendable {
     }
 
     /// Connects and joins the main namespace with `{token}` auth; throws when refused or silent.
-    public static func connect(_ url: URL, token: String, timeout: Duration = .seconds(5)) async throws -> SocketIOSession {
+    /// `origin`: the `Origin` header (nil: the socket URL's own `http(s)://host:port`, which
+    /// python-engineio's default same-origin check accepts); `headers`: more upgrade headers.
+    public static func connect(_ url: URL, token: String, origin: String? = nil, headers: [String: String] = [:],
+                               timeout: Duration = .seconds(5)) async throws -> SocketIOSession {
         let session = SocketIOSession(auth: ["token": token])
-        try await session.open(Self.engineURL(url), timeout: timeout)
+        let upgrade = [("Origin", origin ?? Self.ownOrigin(url))] + headers.sorted { $0.key < $1.key }
+        try await session.open(Self.engineURL(url), headers: upgrade, timeout: timeout)
         return session
     }
 
-    /// `ws://host/socket.io/` → `ws://host/socket.io/?EIO=4&transport=websocket` (http(s) become ws(s)).
-    static func engineURL(_ url: URL) -> String {
+    /// `ws://host:port/socket.io/` → `ws://host:port/socket.io/?EIO=4&transport=websocket` (http(s) become ws(s)).
+    static func engineURL(_ url: URL) -> URL {
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false) ?? URLComponents()
         if components.scheme == "http" { components.scheme = "ws" }
         if components.scheme == "https" { components.scheme = "wss" }
         if components.path.isEmpty || components.path == "/" { components.path = "/socket.io/" }
         components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "EIO", value: "4"), URLQueryItem(name: "transport", value: "websocket")]
-        return components.string ?? url.absoluteString
+        return components.url ?? url
     }
 
-    private func open(_ url: String, timeout: Duration) async throws {
+    /// The origin a browser on the socket's own site would send: `http(s)://host[:port]`.
+    static func ownOrigin(_ url: URL) -> String {
+        let secure = url.scheme == "wss" || url.scheme == "https"
+        let host = url.host ?? "localhost"
+        let defaultPort = secure ? 443 : 80
+        let port = url.port.flatMap { $0 == defaultPort ? nil : $0 }
+        return "\(secure ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host)\(port.map { ":\($0)" } ?? "")"
+    }
+
+    private func open(_ url: URL, headers: [(String, String)], timeout: Duration) async throws {
+        let connection: WebSocketConnection
+        do {
+            connection = try await WebSocketConnection.connect(url, headers: headers, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
+        } catch let refused as WebSocketUpgradeRefused {
+            throw SocketIOError.refused(refused.description)
+        } catch {
+            throw SocketIOError.unreachable(WireErrors.plain(error))
+        }
+        state.withLock { $0.connection = connection }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             state.withLock { $0.ready = continuation }
-            var logger = Logger(label: "auditor.socketio")
-            logger.logLevel = .critical
             let running = Task { [self] in
                 do {
-                    try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
-                        self.state.withLock { $0.outbound = outbound }
-                        for try await message in inbound.messages(maxSize: 1 << 20) {
-                            guard case .text(let text) = message else { continue }
-                            for action in self.state.withLock({ $0.machine.receive(text) }) {
-                                try await self.perform(action, outbound)
-                            }
+                    for await text in connection.messages {
+                        for action in self.state.withLock({ $0.machine.receive(text) }) {
+                            try await self.perform(action, connection)
                         }
                     }
                     self.resolve(.failure(SocketIOError.closed))
                 } catch {
-                    self.resolve(.failure(SocketIOError.unreachable("\(error)")))
+                    self.resolve(.failure(SocketIOError.unreachable(WireErrors.plain(error))))
                 }
             }
             task.withLock { $0 = running }
@@ -71,9 +85,9 @@ public final class SocketIOSession: Sendable {
         }
     }
 
-    private func perform(_ action: SocketIOClientMachine.Action, _ outbound: WebSocketOutboundWriter) async throws {
+    private func perform(_ action: SocketIOClientMachine.Action, _ connection: WebSocketConnection) async throws {
         switch action {
-        case .send(let text): try await outbound.write(.text(text))
+        case .send(let text): try await connection.send(text)
         case .connected: resolve(.success(()))
         case .refused(let message): resolve(.failure(SocketIOError.refused(message)))
         case .event(let name, let json): state.withLock { $0.events.append((name, json)) }
@@ -93,12 +107,12 @@ public final class SocketIOSession: Sendable {
     /// Emits an event with an ack id; returns the id to wait on.
     @discardableResult
     public func emit(_ name: String, _ payload: [String: Any]) async throws -> Int {
-        let (id, outbound) = state.withLock { state -> (Int, WebSocketOutboundWriter?) in
+        let (id, connection) = state.withLock { state -> (Int, WebSocketConnection?) in
             defer { state.nextAckID += 1 }
-            return (state.nextAckID, state.outbound)
+            return (state.nextAckID, state.connection)
         }
-        guard let outbound else { throw SocketIOError.closed }
-        try await outbound.write(.text(SocketIOClientMachine.emit(name, argumentsJSON: JSONText.encode([payload]), ackID: id)))
+        guard let connection else { throw SocketIOError.closed }
+        try await connection.send(SocketIOClientMachine.emit(name, argumentsJSON: JSONText.encode([payload]), ackID: id))
         return id
     }
 
@@ -117,6 +131,7 @@ public final class SocketIOSession: Sendable {
 
     public func close() {
         task.withLock { $0?.cancel() }
+        state.withLock { $0.connection }?.close()
     }
 }
 

@@ -24,17 +24,29 @@ public struct SourceScanner: Sendable {
 
     /// Every finding under the paths, sorted by file and line; paths in findings are as given.
     public func scan(_ paths: [String]) throws -> [SourceFinding] {
+        try scanCounting(paths).findings
+    }
+
+    /// What a scan found, and how many files it actually read: zero files is no evidence of clean code.
+    public struct Result: Sendable {
+        public var findings: [SourceFinding]
+        public var filesRead: Int
+    }
+
+    public func scanCounting(_ paths: [String]) throws -> Result {
         var findings: [SourceFinding] = []
+        var filesRead = 0
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw ScanError.notFound(path) }
             let files = isDirectory.boolValue ? sourceFiles(under: path) : [path]
             for file in files {
                 guard let text = try? String(contentsOfFile: file, encoding: .utf8), text.utf8.count <= Self.maxFileBytes else { continue }
+                filesRead += 1
                 findings += scan(text: text, file: file)
             }
         }
-        return findings.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        return Result(findings: findings.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }, filesRead: filesRead)
     }
 
     func sourceFiles(under root: String) -> [String] {

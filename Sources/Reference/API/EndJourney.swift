@@ -11,8 +11,9 @@ extension JourneyService {
                 guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
                 guard let location else { throw APIError(400, "No location reported yet: cannot confirm arrival") }
                 let meters = location.coordinate.distance(to: session.studentHomeLocation)
-                if meters > ContractLimits.arrivalRadiusMeters {
-                    throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit 150 m)")
+                let radius = faults.contains(.arrivalRadius15m) ? ContractLimits.arrivalRadiusMeters / 10 : ContractLimits.arrivalRadiusMeters
+                if meters > radius {
+                    throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit \(Int(radius)) m)")
                 }
             }
             let arrivedAt = Timestamp.string(now())
@@ -39,16 +40,22 @@ extension JourneyService {
     private func endableJourney(sessionId: String, authorization: String?) async throws -> (JourneyRecord, LocationRecord?) {
         let caller = try await authenticate(authorization)
         guard let journey = try await activeJourney(sessionId) else { throw APIError(404, "No active journey for this session") }
-        guard journey.trainerId == caller.id else { throw APIError(403, "Only this journey's trainer can end it") }
-        let location = try await journeyState.get(StateKeys.location(trainerId: journey.trainerId, sessionId: sessionId))
-            .flatMap(LocationRecord.decode)
-        return (journey, location)
+        guard isTrainer(caller, of: journey.trainerId) else { throw APIError(403, "Only this journey's trainer can end it") }
+        return (journey, try await location(trainerId: journey.trainerId, sessionId: sessionId))
     }
 
     /// Deletes the journey and location keys, leaves the ended marker (410 for late updates), publishes.
     private func end(_ journey: JourneyRecord, reason: String, at time: String) async throws {
         let sessionId = journey.sessionId
-        if !faults.contains(.noCleanup) {
+        var ended = journey
+        ended.status = "ended"
+        switch (faults.contains(.noCleanup), faults.contains(.journeyKeptAsEnded)) {
+        case (true, _):
+            try await journeyState.delete([StateKeys.journeyActive(sessionId)])
+        case (false, true):
+            try await journeyState.set(StateKeys.journeyActive(sessionId), ended.jsonText, ttl: StateKeys.journeyTTL)
+            try await journeyState.delete([StateKeys.location(trainerId: journey.trainerId, sessionId: sessionId)])
+        case (false, false):
             try await journeyState.delete([
                 StateKeys.journeyActive(sessionId), StateKeys.location(trainerId: journey.trainerId, sessionId: sessionId),
             ])
@@ -57,7 +64,8 @@ extension JourneyService {
             try await journeyState.set(StateKeys.journeyEnded(sessionId), reason, ttl: StateKeys.endedTTL)
         }
         try await events.publish("TrainerJourneyEnded", detail: [
-            "trainerId": journey.trainerId, "studentId": journey.studentId, "sessionId": sessionId, "endTime": time, "reason": reason,
+            "trainerId": journey.trainerId, "studentId": journey.studentId, "sessionId": sessionId, "endTime": time,
+            "reason": faults.contains(.wrongEndReason) ? "cancelled" : reason,
         ])
     }
 }

@@ -9,29 +9,29 @@ extension JourneyService {
             let caller = try await authenticate(authorization)
             let update = try LocationUpdateBody.parse(body)
             guard let journey = try await activeJourney(update.sessionId) else {
+                if faults.contains(.always410) { throw APIError(410, "Journey has ended") }
                 if !faults.contains(.goneAs404), try await journeyState.exists(StateKeys.journeyEnded(update.sessionId)) {
                     throw APIError(410, "Journey has ended")
                 }
                 throw APIError(404, "No active journey for this session")
             }
-            guard journey.trainerId == caller.id else { throw APIError(403, "Only this journey's trainer can update its location") }
+            guard isTrainer(caller, of: journey.trainerId) else { throw APIError(403, "Only this journey's trainer can update its location") }
 
             let at = now()
             let nowMs = Int(at.timeIntervalSince1970 * 1000)
             let rateKey = StateKeys.rate(caller.id)
-            if !faults.contains(.noRateLimit), let last = try await journeyState.get(rateKey).flatMap(Int.init) {
+            let limited = !faults.contains(.noRateLimit)
+            if limited, let last = try await journeyState.get(rateKey).flatMap(Int.init) {
                 let waitMs = ContractLimits.updateIntervalMs - (nowMs - last)
-                if waitMs > 0 {
-                    let retryAfter = String((waitMs + 999) / 1000)
-                    throw APIError(429, "Location update too frequent: at most one per 5 s", headers: [("Retry-After", retryAfter)])
-                }
+                if waitMs > 0 { throw tooFrequent(waitMs: waitMs, at: at) }
             }
+            if limited, variants.contains(.rateKeyAtCheck) { try await writeRateKey(rateKey, nowMs) }
 
-            let locationKey = StateKeys.location(trainerId: caller.id, sessionId: update.sessionId)
-            if !faults.contains(.noSpeedCheck), let previous = try await journeyState.get(locationKey).flatMap(LocationRecord.decode),
+            if !faults.contains(.noSpeedCheck), let previous = try await location(trainerId: caller.id, sessionId: update.sessionId),
                let previousAt = Timestamp.parse(previous.timestamp) {
                 let seconds = max(at.timeIntervalSince(previousAt), 0.001)
-                let kmh = previous.coordinate.distance(to: update.coordinate) / seconds * 3.6
+                // The fault reads metres per hour as km/h: 1000 times too strict.
+                let kmh = previous.coordinate.distance(to: update.coordinate) / seconds * (faults.contains(.speedUnitBug) ? 3600 : 3.6)
                 if kmh > ContractLimits.maxSpeedKmh {
                     throw APIError(400, "Implausible movement: \(Int(kmh.rounded())) km/h since the previous point (limit 120 km/h)")
                 }
@@ -40,13 +40,47 @@ extension JourneyService {
             let timestamp = Timestamp.string(at)
             let record = LocationRecord(latitude: update.latitude, longitude: update.longitude, accuracy: update.accuracy,
                                         speed: update.speed, heading: update.heading, timestamp: timestamp)
-            let ttl = faults.contains(.locationTTL3600) ? 3600 : StateKeys.locationTTL
-            try await journeyState.set(locationKey, record.jsonText, ttl: ttl)
-            if !faults.contains(.noRateLimit) {
-                try await journeyState.set(rateKey, String(nowMs), ttl: StateKeys.rateTTL)
-            }
+            try await writeLocation(record, key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId))
+            if limited, !variants.contains(.rateKeyAtCheck) { try await writeRateKey(rateKey, nowMs) }
             return .success(201, "Location updated", data: ["sessionId": update.sessionId, "timestamp": timestamp, "ttl": StateKeys.locationTTL])
         }
+    }
+
+    /// 429 with `Retry-After` as delay-seconds, or as an HTTP-date under `retry-after-date`.
+    private func tooFrequent(waitMs: Int, at: Date) -> APIError {
+        var headers: [(String, String)] = []
+        if !faults.contains(.noRetryAfter) {
+            let seconds = (waitMs + 999) / 1000
+            headers.append(("Retry-After", variants.contains(.retryAfterDate) ? HTTPDate.string(at.addingTimeInterval(Double(seconds))) : String(seconds)))
+        }
+        return APIError(429, "Location update too frequent: at most one per 5 s", headers: headers)
+    }
+
+    private func writeRateKey(_ key: String, _ nowMs: Int) async throws {
+        try await journeyState.set(key, String(nowMs), ttl: faults.contains(.rateKeyTTL60) ? 60 : StateKeys.rateTTL)
+    }
+
+    /// The location key, refreshed to 300 s on every update (a JSON string, or a hash under `location-hash`).
+    private func writeLocation(_ record: LocationRecord, key: String) async throws {
+        let ttl = faults.contains(.locationTTL3600) ? 3600 : StateKeys.locationTTL
+        if variants.contains(.locationHash) {
+            try await journeyState.setHash(key, record.hash, ttl: ttl)
+        } else if faults.contains(.locationTTLNotRefreshed), try await journeyState.exists(key) {
+            try await journeyState.setKeepingTTL(key, record.jsonText)
+        } else {
+            try await journeyState.set(key, record.jsonText, ttl: ttl)
+        }
+    }
+}
+
+/// RFC 9110 §5.6.7 IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
+enum HTTPDate {
+    static func string(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
     }
 }
 

@@ -13,10 +13,19 @@ extension JourneyService {
         }
     }
 
+    /// The fault `ws-start-handler`: a Socket.IO `startTravel` handler that starts the journey for
+    /// the socket's (already authenticated) user, answering nothing.
+    func startFromSocket(sessionId: String, caller: SessionDirectory.User) async {
+        _ = try? await start(sessionId: sessionId, caller: caller)
+    }
+
     private func start(sessionId: String, authorization: String?) async throws -> APIResponse {
-        let caller = try await authenticate(authorization)
+        try await start(sessionId: sessionId, caller: try await authenticate(authorization))
+    }
+
+    private func start(sessionId: String, caller: SessionDirectory.User) async throws -> APIResponse {
         guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
-        guard session.trainerId == caller.id else { throw APIError(403, "Only this session's trainer can start its journey") }
+        guard isTrainer(caller, of: session.trainerId) else { throw APIError(403, "Only this session's trainer can start its journey") }
         guard session.status == "scheduled" else { throw APIError(400, "Session is \(session.status), not scheduled") }
 
         let startedAt = Timestamp.string(now())

@@ -14,15 +14,22 @@ public struct EventPublisher: Sendable {
 
     let endpoint: URL?
     let awaitAndThrow: Bool
+    /// `evb-no-timeout`: awaited, errors swallowed, with a client timeout far beyond the contract's 2 s.
+    let awaitWithoutTimeout: Bool
+    /// `events-before-answer`: the request gives the publish a bounded head start.
+    let headStart: Duration?
     let disabled: Bool
     let logger: Logger
-    let client = HTTPClient(timeout: .seconds(Int64(ContractLimits.publishTimeoutSeconds)))
+    let client: HTTPClient
 
-    public init(endpoint: URL?, faults: Set<Fault>, logger: Logger) {
+    public init(endpoint: URL?, faults: Set<Fault>, variants: Set<Variant> = [], logger: Logger) {
         self.endpoint = endpoint
         self.awaitAndThrow = faults.contains(.evbThrows)
+        self.awaitWithoutTimeout = faults.contains(.evbNoTimeout)
+        self.headStart = variants.contains(.eventsBeforeAnswer) ? .milliseconds(100) : nil
         self.disabled = faults.contains(.noEvents)
         self.logger = logger
+        self.client = HTTPClient(timeout: .seconds(awaitWithoutTimeout ? 10 : Int64(ContractLimits.publishTimeoutSeconds)))
     }
 
     func publish(_ detailType: String, detail: [String: String]) async throws {
@@ -36,7 +43,20 @@ public struct EventPublisher: Sendable {
             try await send(request, detailType: detailType)
             return
         }
-        Task { [self] in try? await send(request, detailType: detailType) }
+        if awaitWithoutTimeout {
+            try? await send(request, detailType: detailType)
+            return
+        }
+        let publishing = Task { [self] in try? await send(request, detailType: detailType) }
+        if let headStart {
+            // Out before the answer in practice, but never waited on beyond the head start.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await publishing.value }
+                group.addTask { try? await Task.sleep(for: headStart) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
     }
 
     private func send(_ request: HTTPRequestSpec, detailType: String) async throws {

@@ -12,6 +12,8 @@ public struct ReferenceConfiguration: Sendable {
     /// Where PutEvents go; nil means events are dropped with a log line.
     public var eventBridgeEndpoint: URL?
     public var faults: Set<Fault> = []
+    /// Right implementations that take the other side of an open choice of the contract.
+    public var variants: Set<Variant> = []
     /// How long a store command may take before the call fails closed with 503.
     public var storeTimeout: TimeAmount = .seconds(1)
     /// Engine.IO heartbeat; tests shorten it to see pings quickly.
@@ -34,6 +36,7 @@ public struct ReferenceAddresses: Codable, Sendable, Equatable {
     public var redisURL: String
     public var socketURL: String
     public var faults: [String]
+    public var variants: [String] = []
 
     /// One JSON line, sorted keys.
     public var jsonLine: String {

@@ -3,37 +3,72 @@ import HTTPTypes
 import Hummingbird
 
 /// The HTTP routes of CONTRACT.md, plus the reference-only fixture supply.
-/// Handlers only translate HTTP to `JourneyService` calls and back.
-func buildRouter(service: JourneyService) -> Router<BasicRequestContext> {
+/// Handlers only translate HTTP to `JourneyService` calls and back; `variants` shape how answers
+/// are written (texts, extra fields, `Connection: close`), never what they say.
+func buildRouter(service: JourneyService, variants: Set<Variant> = []) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.middlewares.add(RequestTimingMiddleware())
+    let style = AnswerStyle(variants: variants)
+    if variants.contains(.connectionClose) { router.middlewares.add(ConnectionCloseMiddleware()) }
     let sessions = router.group("api/v1/admin/sessions/:sessionId")
     sessions.post("start-journey") { request, context in
-        await service.startJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+        await service.startJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http(style)
     }
     sessions.post("arrived") { request, context in
-        await service.arrived(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+        await service.arrived(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http(style)
     }
     sessions.post("stop-journey") { request, context in
-        await service.stopJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http
+        await service.stopJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http(style)
     }
     let tracking = router.group("api/v1/admin/location-tracking/journey")
     tracking.post("updates") { request, _ in
         let body = try await request.body.collect(upTo: 64 * 1024)
-        return await service.updateLocation(body: Array(buffer: body), authorization: request.headers[.authorization]).http
+        return await service.updateLocation(body: Array(buffer: body), authorization: request.headers[.authorization]).http(style)
     }
     tracking.get("live") { request, _ in
-        await service.liveLocation(sessionId: request.uri.queryParameters.get("sessionId"), authorization: request.headers[.authorization]).http
+        await service.liveLocation(sessionId: request.uri.queryParameters.get("sessionId"), authorization: request.headers[.authorization]).http(style)
     }
     router.post("__reference/fixtures") { request, _ in
         let body = try await request.body.collect(upTo: 64 * 1024)
         if let count = request.uri.queryParameters.get("count") {
-            return await service.makeFixtures(count: count, body: Array(buffer: body)).http
+            return await service.makeFixtures(count: count, body: Array(buffer: body)).http(AnswerStyle())
         }
-        return await service.makeFixture(body: Array(buffer: body)).http
+        return await service.makeFixture(body: Array(buffer: body)).http(AnswerStyle())
     }
+    // Reached only when a Socket.IO upgrade was not accepted (python-engineio's answer to a foreign origin).
+    router.get("socket.io") { _, _ in APIResponse(status: 400, body: Array("Not an accepted origin.".utf8), headers: []).http(AnswerStyle()) }
     return router
 }
+
+/// How the reference writes its answers: as the contract's examples, or (the variant
+/// `other-texts`) with other messages and fields the contract does not name.
+struct AnswerStyle: Sendable {
+    var otherTexts = false
+
+    init(variants: Set<Variant> = []) { otherTexts = variants.contains(.otherTexts) }
+
+    func body(_ response: APIResponse) -> [UInt8] {
+        guard otherTexts, var object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] else { return response.body }
+        if let message = object["message"] as? String { object["message"] = "\(response.status >= 400 ? "Request refused" : "OK"): \(message.lowercased())" }
+        object["code"] = response.status >= 400 ? "E\(response.status)" : "OK"
+        object["requestId"] = UUID().uuidString
+        if var data = object["data"] as? [String: Any] {
+            data["apiVersion"] = 2
+            object["data"] = data
+        }
+        return APIResponse.encode(object)
+    }
+}
+
+/// The variant `connection-close`: every answer closes its connection.
+struct ConnectionCloseMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.connection] = "close"
+        return response
+    }
+}
+
 
 extension JourneyService {
     /// `POST /__reference/fixtures` with an optional `{"studentHome": {latitude, longitude}}`.
@@ -69,12 +104,12 @@ extension JourneyService {
 }
 
 extension APIResponse {
-    var http: Response {
+    func http(_ style: AnswerStyle) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "application/json; charset=utf-8"
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
-        return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: style.body(self))))
     }
 }

@@ -25,7 +25,7 @@ public enum ReferenceServer {
         let storeURL: String
         var embeddedServer: EmbeddedStoreServer?
         if let url = configuration.redisURL {
-            let redis = RedisStore(url: url, timeout: configuration.storeTimeout)
+            let redis = RedisStore(url: url, timeout: configuration.storeTimeout, reconnect: !configuration.faults.contains(.noStoreReconnect))
             do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
             store = redis
             storeURL = url.description
@@ -38,18 +38,22 @@ public enum ReferenceServer {
         }
         defer { if let embeddedServer { Task { await embeddedServer.stop() } } }
 
-        let events = EventPublisher(endpoint: configuration.eventBridgeEndpoint, faults: configuration.faults, logger: logger)
-        let service = JourneyService(store: store, events: events, faults: configuration.faults)
-        var socket = SocketIOEndpoint(directory: service.directory, faults: configuration.faults)
+        let events = EventPublisher(endpoint: configuration.eventBridgeEndpoint, faults: configuration.faults,
+                                    variants: configuration.variants, logger: logger)
+        let service = JourneyService(store: store, events: events, faults: configuration.faults, variants: configuration.variants)
+        var socket = SocketIOEndpoint(service: service, faults: configuration.faults)
         socket.pingInterval = configuration.pingInterval
         let endpoint = socket
 
         let faults = configuration.faults.sorted().map(\.rawValue)
+        let variants = configuration.variants
         let host = hostForURL(configuration.host)
         let app = Application(
-            router: buildRouter(service: service),
+            router: buildRouter(service: service, variants: variants),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ArrivalStampHandler()]))) { request, _, _ in
                 guard SocketIOEndpoint.accepts(request) else { return .dontUpgrade }
+                // Not upgraded: the router answers it (400 "Not an accepted origin.").
+                if variants.contains(.socketOwnOrigin), !SocketIOEndpoint.acceptsOrigin(request) { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await SocketIOConnection(endpoint: endpoint, outbound: outbound).run(inbound: inbound)
                 }
@@ -59,7 +63,7 @@ public enum ReferenceServer {
                 let port = channel.localAddress?.port ?? configuration.port
                 onReady(ReferenceAddresses(
                     baseURL: "http://\(host):\(port)", redisURL: storeURL,
-                    socketURL: "ws://\(host):\(port)/socket.io/", faults: faults
+                    socketURL: "ws://\(host):\(port)/socket.io/", faults: faults, variants: variants.sorted().map(\.rawValue)
                 ))
             },
             logger: logger

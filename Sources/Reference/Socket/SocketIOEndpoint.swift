@@ -8,12 +8,27 @@ struct SocketIOEndpoint: Sendable {
     let directory: SessionDirectory
     let hub = ChatHub()
     let travel: TravelHandlers?
+    /// The fault `ws-start-handler`: `startTravel` starts the journey, silently.
+    let silentStart: (@Sendable (_ sessionId: String, _ caller: SessionDirectory.User) async -> Void)?
     var pingInterval: Duration = .seconds(25)
     var pingTimeout: Duration = .seconds(20)
 
-    init(directory: SessionDirectory, faults: Set<Fault>) {
-        self.directory = directory
+    init(service: JourneyService, faults: Set<Fault>) {
+        self.directory = service.directory
         self.travel = faults.contains(.wsLocationHandlers) ? TravelHandlers() : nil
+        if faults.contains(.wsStartHandler) {
+            self.silentStart = { @Sendable sessionId, caller in await service.startFromSocket(sessionId: sessionId, caller: caller) }
+        } else {
+            self.silentStart = nil
+        }
+    }
+
+    /// The variant `socket-own-origin` (python-engineio's default): an `Origin`, when sent, must be
+    /// this server's own, `http://` + the Host the client addressed.
+    static func acceptsOrigin(_ request: HTTPRequest) -> Bool {
+        guard let origin = request.headerFields[.origin] else { return true }
+        guard let authority = request.authority else { return false }
+        return origin == "http://\(authority)"
     }
 
     /// Engine.IO v4 over WebSocket only: `/socket.io/?EIO=4&transport=websocket`.
@@ -29,6 +44,10 @@ struct SocketIOEndpoint: Sendable {
     func handle(event: String, arguments: [Any], from user: SessionDirectory.User) async -> [Any]? {
         if event == "chatMessage" {
             return await relayChat(arguments.first as? [String: Any] ?? [:], from: user)
+        }
+        if event == "startTravel", let silentStart, let sessionId = (arguments.first as? [String: Any])?["sessionId"] as? String {
+            await silentStart(sessionId, user)
+            return nil
         }
         return await travel?.handle(event: event, arguments: arguments, from: user, hub: hub)
     }

@@ -27,11 +27,13 @@ extension EmbeddedStore {
             case "ECHO" where args.count == 1:
                 return .bulk(args[0])
             case "GET" where args.count == 1:
-                return lookup(args[0]).map { .bulk($0.value) } ?? .bulkString(nil)
+                guard let entry = lookup(args[0]) else { return .bulkString(nil) }
+                return entry.hash == nil ? .bulk(entry.value) : .error(Self.wrongType)
             case "EXISTS" where !args.isEmpty:
                 return .integer(args.filter { lookup($0) != nil }.count)
             case "TYPE" where args.count == 1:
-                return .simpleString(lookup(args[0]) == nil ? "none" : "string")
+                guard let entry = lookup(args[0]) else { return .simpleString("none") }
+                return .simpleString(entry.hash == nil ? "string" : "hash")
             case "TTL" where args.count == 1, "PTTL" where args.count == 1:
                 guard let entry = lookup(args[0]) else { return .integer(-2) }
                 guard let remaining = entry.remaining else { return .integer(-1) }
@@ -39,7 +41,9 @@ extension EmbeddedStore {
                 // Redis rounds TTL to the nearest second (ttl.c: (ttl+500)/1000).
                 return .integer(name == "PTTL" ? ms : (ms + 500) / 1000)
             case "HGETALL" where args.count == 1:
-                return lookup(args[0]) == nil ? .array([]) : .error("WRONGTYPE Operation against a key holding the wrong kind of value")
+                guard let entry = lookup(args[0]) else { return .array([]) }
+                guard let hash = entry.hash else { return .error(Self.wrongType) }
+                return .array(hash.sorted { $0.key < $1.key }.flatMap { [RESPValue.bulk($0.key), .bulk($0.value)] })
             case "KEYS" where args.count == 1:
                 let glob = GlobPattern(args[0])
                 return .array(allKeys().filter(glob.matches).sorted().map { .bulk($0) })
@@ -61,9 +65,20 @@ extension EmbeddedStore {
         }
     }
 
-    /// The writes `RedisStore` sends: `SET key value [EX s|PX ms] [NX|XX]` and `DEL key…`.
+    /// The writes `RedisStore` sends: `SET key value [EX s|PX ms] [NX] [KEEPTTL]`, `DEL key…`,
+    /// `HSET key field value…` and `EXPIRE key s`.
     private func answerWrite(_ name: String, _ args: [String]) -> RESPValue {
         switch name {
+        case "HSET" where args.count >= 3 && args.count % 2 == 1:
+            var fields: [String: String] = [:]
+            for i in stride(from: 1, to: args.count, by: 2) { fields[args[i]] = args[i + 1] }
+            writeHash(args[0], fields, ttl: nil)
+            return .integer(fields.count)
+        case "EXPIRE" where args.count == 2:
+            guard let s = Int(args[1]), s > 0 else { return .error("ERR value is not an integer or out of range") }
+            return .integer(expire(args[0], after: .seconds(s)) ? 1 : 0)
+        case "SET" where args.count >= 2 && args.count == 3 && args[2].uppercased() == "KEEPTTL":
+            return keepTTLWrite(args[0], args[1])
         case "SET" where args.count >= 2:
             var ttl: Duration?
             var onlyIfAbsent = false
@@ -84,7 +99,7 @@ extension EmbeddedStore {
         case "DEL" where !args.isEmpty:
             return .integer(remove(args))
         default:
-            return .error("ERR the embedded store supports SET and DEL among writes")
+            return .error("ERR the embedded store supports SET, DEL, HSET and EXPIRE among writes")
         }
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+import Wire
 
 /// An in-process key-value store with Redis's TTL semantics, so the oracle needs no Redis.
 ///
@@ -7,13 +8,17 @@ import Synchronization
 /// would be atomic by accident here and a faulted reference could not show its race.
 ///
 /// Expiry is lazy (an expired key is invisible from the instant it expires) plus a sweep every
-/// few thousand writes, so a long load run does not accumulate dead keys. Only string values
-/// are written by the reference, so only strings are stored.
+/// few thousand writes, so a long load run does not accumulate dead keys. Strings, and hashes
+/// for the `location-hash` variant.
 public final class EmbeddedStore: JourneyStore {
     struct Entry {
         var value: String
         var expiresAt: ContinuousClock.Instant?
+        /// Set for a hash key (`value` is then unused).
+        var hash: [String: String]? = nil
     }
+
+    static let wrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
     struct State {
         var entries: [String: Entry] = [:]
@@ -28,7 +33,59 @@ public final class EmbeddedStore: JourneyStore {
     public func get(_ key: String) async throws -> String? {
         try await roundTrip()
         let now = clock.now
-        return state.withLock { $0.live(key, now: now)?.value }
+        let entry = state.withLock { $0.live(key, now: now) }
+        if entry?.hash != nil { throw StoreUnavailable(Self.wrongType) }
+        return entry?.value
+    }
+
+    public func setKeepingTTL(_ key: String, _ value: String) async throws {
+        try await roundTrip()
+        _ = keepTTLWrite(key, value)
+    }
+
+    /// `SET key value KEEPTTL` without the round trip.
+    func keepTTLWrite(_ key: String, _ value: String) -> RESPValue {
+        let now = clock.now
+        state.withLock { state in
+            state.entries[key] = Entry(value: value, expiresAt: state.live(key, now: now)?.expiresAt)
+            state.noteWrite(now: now)
+        }
+        return .simpleString("OK")
+    }
+
+    public func setHash(_ key: String, _ fields: [String: String], ttl: Int) async throws {
+        try await roundTrip()
+        writeHash(key, fields, ttl: .seconds(ttl))
+    }
+
+    public func getHash(_ key: String) async throws -> [String: String]? {
+        try await roundTrip()
+        let now = clock.now
+        guard let entry = state.withLock({ $0.live(key, now: now) }) else { return nil }
+        guard let hash = entry.hash else { throw StoreUnavailable(Self.wrongType) }
+        return hash
+    }
+
+    /// `HSET` (merging fields) with an expiry; nil `ttl` keeps the key's current one.
+    func writeHash(_ key: String, _ fields: [String: String], ttl: Duration?) {
+        let now = clock.now
+        state.withLock { state in
+            let existing = state.live(key, now: now)
+            let merged = (existing?.hash ?? [:]).merging(fields) { _, new in new }
+            state.entries[key] = Entry(value: "", expiresAt: ttl.map { now + $0 } ?? existing?.expiresAt, hash: merged)
+            state.noteWrite(now: now)
+        }
+    }
+
+    /// `EXPIRE` semantics: true when the key exists.
+    func expire(_ key: String, after ttl: Duration) -> Bool {
+        let now = clock.now
+        return state.withLock { state in
+            guard var entry = state.live(key, now: now) else { return false }
+            entry.expiresAt = now + ttl
+            state.entries[key] = entry
+            return true
+        }
     }
 
     public func set(_ key: String, _ value: String, ttl: Int?) async throws {
@@ -105,12 +162,12 @@ public final class EmbeddedStore: JourneyStore {
         }
     }
 
-    /// A consistent view for the read-only RESP port: the value and remaining time of each live key.
-    func read<T>(_ body: (_ lookup: (String) -> (value: String, remaining: Duration?)?, _ keys: () -> [String]) -> T) -> T {
+    /// A consistent view for the read-only RESP port: the value (or hash) and remaining time of each live key.
+    func read<T>(_ body: (_ lookup: (String) -> (value: String, hash: [String: String]?, remaining: Duration?)?, _ keys: () -> [String]) -> T) -> T {
         let now = clock.now
         return state.withLock { state in
             body(
-                { key in state.live(key, now: now).map { ($0.value, $0.expiresAt.map { $0 - now }) } },
+                { key in state.live(key, now: now).map { ($0.value, $0.hash, $0.expiresAt.map { $0 - now }) } },
                 { state.entries.compactMap { key, entry in (entry.expiresAt.map { $0 > now } ?? true) ? key : nil } }
             )
         }

@@ -11,6 +11,12 @@ public protocol JourneyStore: Sendable {
     func setIfAbsent(_ key: String, _ value: String, ttl: Int?) async throws -> Bool
     func exists(_ key: String) async throws -> Bool
     func delete(_ keys: [String]) async throws
+    /// `SET key value KEEPTTL`: the fault `location-ttl-not-refreshed`.
+    func setKeepingTTL(_ key: String, _ value: String) async throws
+    /// `HSET key field value… ` then `EXPIRE key ttl`: the variant `location-hash`.
+    func setHash(_ key: String, _ fields: [String: String], ttl: Int) async throws
+    /// `HGETALL key`; nil when the key does not exist.
+    func getHash(_ key: String) async throws -> [String: String]?
 }
 
 /// The store could not answer: refused, closed, timed out or replied with an error.

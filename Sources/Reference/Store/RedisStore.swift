@@ -8,8 +8,9 @@ import Wire
 public final class RedisStore: JourneyStore {
     private let connections: ConnectionSlot
 
-    public init(url: RedisURL, timeout: TimeAmount = .seconds(1)) {
-        connections = ConnectionSlot(url: url, timeout: timeout)
+    /// `reconnect: false` is the fault `no-store-reconnect`: once the connection drops, it stays down.
+    public init(url: RedisURL, timeout: TimeAmount = .seconds(1), reconnect: Bool = true) {
+        connections = ConnectionSlot(url: url, timeout: timeout, reconnect: reconnect)
     }
 
     public func get(_ key: String) async throws -> String? {
@@ -28,6 +29,25 @@ public final class RedisStore: JourneyStore {
 
     public func exists(_ key: String) async throws -> Bool {
         try await run(["EXISTS", key]).int == 1
+    }
+
+    public func setKeepingTTL(_ key: String, _ value: String) async throws {
+        try await run(["SET", key, value, "KEEPTTL"])
+    }
+
+    public func setHash(_ key: String, _ fields: [String: String], ttl: Int) async throws {
+        try await run(["HSET", key] + fields.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
+        try await run(["EXPIRE", key, String(ttl)])
+    }
+
+    public func getHash(_ key: String) async throws -> [String: String]? {
+        guard case .array(let items?) = try await run(["HGETALL", key]), !items.isEmpty else { return nil }
+        var fields: [String: String] = [:]
+        var iterator = items.makeIterator()
+        while let name = iterator.next(), let value = iterator.next() {
+            if let name = name.string { fields[name] = value.string }
+        }
+        return fields
     }
 
     public func delete(_ keys: [String]) async throws {
@@ -69,23 +89,28 @@ public final class RedisStore: JourneyStore {
 actor ConnectionSlot {
     private let url: RedisURL
     private let timeout: TimeAmount
+    private let reconnect: Bool
     private var connection: RESPConnection?
     private var connecting: Task<RESPConnection, Error>?
+    private var everConnected = false
 
-    init(url: RedisURL, timeout: TimeAmount) {
+    init(url: RedisURL, timeout: TimeAmount, reconnect: Bool) {
         self.url = url
         self.timeout = timeout
+        self.reconnect = reconnect
     }
 
     func current() async throws -> RESPConnection {
         if let connection, connection.isActive { return connection }
         connection = nil
+        if everConnected, !reconnect { throw StoreUnavailable("the store connection was lost and is not re-opened") }
         if let connecting { return try await connecting.value }
         let task = Task { [url, timeout] in try await RESPConnection.connect(to: url, timeout: timeout) }
         connecting = task
         defer { connecting = nil }
         let fresh = try await task.value
         connection = fresh
+        everConnected = true
         return fresh
     }
 }

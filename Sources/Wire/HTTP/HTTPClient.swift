@@ -53,6 +53,8 @@ package final class QueuedResponseHandler: ChannelInboundHandler {
     private let queue: ResponseQueue
     private var head: HTTPResponseHead?
     private var body: [UInt8] = []
+    /// No answer of the contract is near this; a hostile target must not make us hold gigabytes.
+    static let maxBody = 8 << 20
 
     package init(queue: ResponseQueue) { self.queue = queue }
 
@@ -62,6 +64,10 @@ package final class QueuedResponseHandler: ChannelInboundHandler {
             head = h
             body = []
         case .body(var buffer):
+            guard body.count + buffer.readableBytes <= Self.maxBody else {
+                errorCaught(context: context, error: HTTPClientError.bodyTooLarge(limit: Self.maxBody))
+                return
+            }
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             guard let head, let promise = queue.promises.popFirst() else { return }

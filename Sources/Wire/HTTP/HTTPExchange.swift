@@ -43,12 +43,14 @@ public enum HTTPClientError: Error, CustomStringConvertible {
     case unsupportedURL(String)
     case timedOut(seconds: Double)
     case connectionClosed
+    case bodyTooLarge(limit: Int)
 
     public var description: String {
         switch self {
         case .unsupportedURL(let url): return "unsupported URL \(url) (http:// only)"
-        case .timedOut(let seconds): return "no answer within \(seconds) s"
-        case .connectionClosed: return "connection closed before a full response"
+        case .timedOut(let seconds): return "no answer within \(String(format: "%g", seconds)) s"
+        case .connectionClosed: return "the connection closed before a full answer"
+        case .bodyTooLarge(let limit): return "the answer's body is larger than \(limit / (1 << 20)) MiB"
         }
     }
 }

@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Network errors in the words a reviewer reads in a report: "connection refused", not
+/// "SingleConnectionFailure(target: …)" (issue 10 §6). One place, so every probe, the preflight
+/// and the INCOMPLETE report say the same thing for the same failure.
+public enum WireErrors {
+    public static func plain(_ error: Error) -> String {
+        switch error {
+        case let error as HTTPClientError:
+            return error.description
+        case let error as RESPConnectionError:
+            return error.description
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first { return plain(first.error) }
+            if let dns = error.dnsAAAAError ?? error.dnsAError { return "cannot resolve \(error.host): \(dns)" }
+            return "cannot connect to \(error.host):\(error.port)"
+        case let error as IOError:
+            return errno(error.errnoCode) ?? "\(error)"
+        case let error as HTTPParserError:
+            switch error {
+            case .headerOverflow: return "the answer's headers are too large"
+            case .invalidChunkSize: return "not an HTTP answer (bad chunked encoding)"
+            case .invalidContentLength, .unexpectedContentLength: return "not an HTTP answer (bad Content-Length)"
+            default: return "not an HTTP answer (\(error))"
+            }
+        case let error as ChannelError:
+            switch error {
+            case .connectTimeout(let amount): return "could not connect within \(Double(amount.nanoseconds) / 1e9) s"
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed: return "the connection closed before a full answer"
+            default: return "\(error)"
+            }
+        case is NIOHTTPClientUpgradeError:
+            return "the server did not accept the protocol upgrade"
+        default:
+            return "\(error)"
+        }
+    }
+
+    static func errno(_ code: Int32) -> String? {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ECONNRESET: return "connection reset by peer"
+        case EPIPE: return "connection closed by peer"
+        case ETIMEDOUT: return "connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+        case EADDRINUSE: return "address already in use"
+        case EACCES: return "permission denied"
+        case EADDRNOTAVAIL: return "address not available on this machine"
+        default: return nil
+        }
+    }
+}
