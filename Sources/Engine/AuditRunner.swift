@@ -58,6 +58,7 @@ public enum AuditRunner {
             return report(allFindings([:], notRun: "the audit could not run"), incomplete: reason)
         }
         warnings += target.warnings
+        for warning in target.warnings { progress("warning: \(warning)") }
         let runnable = probes.filter { excluded[$0.0.id] == nil }
         let limits = request.config.scale?.limits ?? [:]
         let findings = await judgeAll(runnable, target: target.system, oracle: oracle.system, limits: limits,

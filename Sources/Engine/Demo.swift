@@ -79,11 +79,12 @@ public struct DemoTarget: Sendable {
         return config
     }
 
-    /// A small journey-shaped load: enough to show the scale section and to catch `slow-store`,
-    /// short enough for a demo.
+    /// A small journey-shaped load: enough to show the scale section and to catch `slow-store`
+    /// (an update then takes six store commands × 120 ms), short enough for a demo, and with limits
+    /// loose enough that a busy 2-core machine running other audits does not fail a clean one.
     public static var scale: ScaleSpec {
         var spec = ScaleSpec(journeys: 20, durationSeconds: 6)
-        spec.p99Milliseconds = ["locationUpdate": 150, "liveLocation": 150]
+        spec.p99Milliseconds = ["locationUpdate": 400, "liveLocation": 400]
         return spec
     }
 

@@ -35,7 +35,7 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     case noAuthOnLive = "no-auth-on-live"
     /// Start does not write `session:meta:{id}`: every poll goes to the database.
     case noSessionCache = "no-session-cache"
-    /// Every store command takes 60 ms longer (an overloaded or far-away Redis): fine for one
+    /// Every store command takes 120 ms longer (an overloaded or far-away Redis): fine for one
     /// request, too slow under the journey-shaped load.
     case slowStore = "slow-store"
     /// An update that exists already keeps its TTL (`SET … KEEPTTL`): the location outlives the

@@ -26,7 +26,9 @@ public enum WireErrors {
             case .headerOverflow: return "the answer's headers are too large"
             case .invalidChunkSize: return "not an HTTP answer (bad chunked encoding)"
             case .invalidContentLength, .unexpectedContentLength: return "not an HTTP answer (bad Content-Length)"
-            default: return "not an HTTP answer (\(error))"
+            case .invalidConstant, .invalidVersion, .invalidStatus, .strictModeAssertion, .unknown, .invalidCharactersUsed:
+                return "not an HTTP answer (no HTTP status line: another protocol, or TLS on a plain-HTTP port?)"
+            default: return "not an HTTP answer (malformed: \(words("\(error)")))"
             }
         case let error as ChannelError:
             switch error {
@@ -38,6 +40,13 @@ public enum WireErrors {
             return "the server did not accept the protocol upgrade"
         default:
             return "\(error)"
+        }
+    }
+
+    /// `invalidHeaderToken` → "invalid header token".
+    static func words(_ identifier: String) -> String {
+        identifier.reduce(into: "") { text, character in
+            if character.isUppercase { text += " " + character.lowercased() } else { text.append(character) }
         }
     }
 

@@ -3,8 +3,10 @@ import Testing
 
 @Suite("Judge: target vs oracle, fact by fact")
 struct JudgeTests {
-    func compare(_ mode: FactComparison.Mode, _ target: FactValue, _ oracle: FactValue, tolerance: Double? = nil, limit: Double? = nil) -> Bool? {
-        Judge.compare(FactComparison(fact: "f", mode: mode, tolerance: tolerance, limit: limit, description: "f"), target: target, oracle: oracle).holds
+    func compare(_ mode: FactComparison.Mode, _ target: FactValue, _ oracle: FactValue, tolerance: Double? = nil, limit: Double? = nil,
+                 limitFrom: String? = nil, limits: [String: Double] = [:]) -> Bool? {
+        Judge.compare(FactComparison(fact: "f", mode: mode, tolerance: tolerance, limit: limit, limitFrom: limitFrom, description: "f"),
+                      target: target, oracle: oracle, limits: limits).holds
     }
 
     @Test func modes() {
@@ -19,6 +21,28 @@ struct JudgeTests {
         #expect(compare(.includes, .strings(["a", "b", "c"]), .strings(["a", "b"])) == true)
         #expect(compare(.includes, .strings(["a"]), .strings(["a", "b"])) == false)
         #expect(compare(.equal, .strings(["1", "1"]), .strings(["1", "1"])) == true)
+        #expect(compare(.notAbove, .number(250), .int(0), limit: 250) == true)
+        #expect(compare(.notAbove, .number(250.1), .int(0), limit: 250) == false)
+    }
+
+    @Test("a limit stated in the config: judged against it, never against the reference")
+    func configuredLimits() {
+        let limits = ["scale.p99.locationUpdate": 250.0]
+        #expect(compare(.notAbove, .number(27.8), .unobserved("the reference does not run the load"), limitFrom: "scale.p99.locationUpdate", limits: limits) == true)
+        #expect(compare(.notAbove, .number(380), .unobserved("x"), limitFrom: "scale.p99.locationUpdate", limits: limits) == false)
+        #expect(compare(.notAbove, .number(1), .int(0), limitFrom: "scale.p99.liveLocation", limits: limits) == nil, "no limit configured decides nothing")
+    }
+
+    @Test("includes against a reference that saw nothing proves nothing")
+    func includesEmptyReference() {
+        #expect(compare(.includes, .strings([]), .strings([])) == nil)
+        #expect(compare(.includes, .strings(["a"]), .strings([])) == nil)
+    }
+
+    @Test("a composite fact is unobserved when any part is (an unread Redis value never becomes text)")
+    func combined() {
+        #expect(FactValue.combined([("down", .int(503)), ("timeout", .int(503))]) == .strings(["down: 503", "timeout: 503"]))
+        #expect(FactValue.combined([("down", .int(503)), ("timeout", .unobserved("no answer"))]) == .unobserved("no answer"))
     }
 
     @Test("an unobserved fact decides nothing")
@@ -47,12 +71,26 @@ struct JudgeTests {
         #expect(finding.status == .fail)
     }
 
-    @Test func probeFailuresAndNotApplicable() {
+    @Test func probeFailuresAndNotChecked() {
         let rule = Sample.rule("S-IMP-001")
         let ok = Sample.observation(["ttl": .int(3600)])
         #expect(Judge.judge(rule, target: Observation(failure: "connection refused"), oracle: ok).status == .inconclusive)
         #expect(Judge.judge(rule, target: ok, oracle: Observation(failure: "oracle broke")).status == .inconclusive)
-        #expect(Judge.judge(rule, target: Observation(notApplicable: "no socket.url"), oracle: ok).status == .notApplicable)
+        let notChecked = Judge.judge(rule, target: Observation(notChecked: "no socket.url configured"), oracle: ok)
+        #expect(notChecked.status == .notChecked && notChecked.summary == "no socket.url configured")
+    }
+
+    @Test("facts observed before an error still count: a difference fails, whatever came after")
+    func factsSurviveErrors() {
+        let rule = Sample.rule("S-BLOCK-001")
+        var target = Sample.observation(["created": .int(2)])
+        target.failure = "the next step got no answer"
+        let finding = Judge.judge(rule, target: target, oracle: Sample.observation(["created": .int(1), "events": .int(1)]))
+        #expect(finding.status == .fail)
+        #expect(finding.summary.contains("The scenario then stopped: the next step got no answer"))
+        var same = Sample.observation(["created": .int(1)])
+        same.failure = "the next step got no answer"
+        #expect(Judge.judge(rule, target: same, oracle: Sample.observation(["created": .int(1), "events": .int(1)])).status == .inconclusive)
     }
 }
 
@@ -91,21 +129,61 @@ struct ScorecardTests {
         #expect(advisory.verdict == .notReady)
     }
 
-    @Test("not-applicable rules leave the score and are listed")
-    func notApplicable() {
-        let card = Scorecard(findings: [finding("S-BLOCK-001", .pass), finding("S-ADV-001", .notApplicable)], rules: rules)
+    @Test("rules not checked or excluded leave the score and are listed; coverage counts what was decided")
+    func notCheckedAndExcluded() {
+        let card = Scorecard(findings: [finding("S-BLOCK-001", .pass), finding("S-IMP-001", .excluded), finding("S-ADV-001", .notChecked)], rules: rules)
         #expect(card.score == 100 && card.verdict == .ready)
-        #expect(card.notApplicable == ["S-ADV-001"])
+        #expect(card.notApplicable == ["S-IMP-001", "S-ADV-001"])
         #expect(card.categories.first { $0.category == "Scalability" }?.score == nil)
+        #expect(card.coverage.line == "checked 1/3 rules, 1/1 blockers")
+    }
+
+    @Test("a blocker not checked caps the verdict at NOT READY, even at 100; excluded on purpose, it does not")
+    func unverifiedBlocker() {
+        var missing = finding("S-BLOCK-001", .notChecked)
+        missing.summary = "no socket.url configured"
+        let card = Scorecard(findings: [missing, finding("S-IMP-001", .pass), finding("S-ADV-001", .pass)], rules: rules)
+        #expect(card.score == 100)
+        #expect(card.verdict == .notReady)
+        #expect(card.verdictReasons == ["not certified: S-BLOCK-001 not checked — no socket.url configured"])
+        #expect(card.coverage.line == "checked 2/3 rules, 0/1 blockers")
+        let excluded = Scorecard(findings: [finding("S-BLOCK-001", .excluded), finding("S-IMP-001", .pass)], rules: rules)
+        #expect(excluded.verdict == .ready)
+    }
+
+    @Test("an audit that could not run is INCOMPLETE, whatever its findings")
+    func incomplete() {
+        let card = Scorecard(findings: rules.map { finding($0.id, .notChecked) }, rules: rules, incomplete: "connection refused")
+        #expect(card.verdict == .incomplete && card.verdictReasons == ["connection refused"])
     }
 
     @Test func gate() {
         let findings = [finding("S-BLOCK-001", .pass), finding("S-IMP-001", .fail), finding("S-ADV-001", .pass)]
         let card = Scorecard(findings: findings, rules: rules)
         #expect(card.score == 80)
-        #expect(Gate(minScore: 90).failures(findings, scorecard: card, rules: rules) == ["score 80 is below the gate's minimum 90"])
-        #expect(Gate(minScore: 50, failOn: .blocker).failures(findings, scorecard: card, rules: rules).isEmpty)
-        #expect(Gate(minScore: 50, failOn: .important).failures(findings, scorecard: card, rules: rules) == ["S-IMP-001 failed (important)"])
-        #expect(Gate(minScore: 0, failOn: .none).failures(findings, scorecard: card, rules: rules).isEmpty)
+        #expect(Gate(minScore: 90).failures(findings, scorecard: card, rules: rules)
+                == ["S-IMP-001 failed (important)", "score 80 is below 90", "score 80 is below the gate's minimum 90"])
+        #expect(Gate(accept: .notReady, minScore: 50, failOn: .blocker).failures(findings, scorecard: card, rules: rules).isEmpty)
+        #expect(Gate(accept: .notReady, minScore: 50, failOn: .important).failures(findings, scorecard: card, rules: rules) == ["S-IMP-001 failed (important)"])
+        #expect(Gate(accept: .notReady, minScore: 0, failOn: .none).failures(findings, scorecard: card, rules: rules).isEmpty)
+    }
+
+    func report(_ findings: [Finding], gate: Gate = Gate(), incomplete: String? = nil) -> AuditReport {
+        AuditReport(target: "t", generatedAt: "2026-11-22T00:00:00Z", auditorVersion: "0", catalogue: Sample.catalogue, durationSeconds: 1,
+                    findings: findings, gate: gate, warnings: [], incomplete: incomplete)
+    }
+
+    @Test("exit code = verdict: 0 only for READY; 1 when something failed; 2 when something could not be verified")
+    func exitCodes() {
+        #expect(report(rules.map { finding($0.id, .pass) }).exitCode == 0)
+        #expect(report([finding("S-BLOCK-001", .fail), finding("S-IMP-001", .pass), finding("S-ADV-001", .pass)]).exitCode == 1)
+        // One inconclusive blocker: 92 ≥ 90 was exit 0 before; it is NOT READY, so never 0.
+        let unverified = report([finding("S-BLOCK-001", .inconclusive), finding("S-IMP-001", .pass), finding("S-ADV-001", .pass)])
+        #expect(unverified.scorecard.verdict == .notReady && unverified.exitCode == 2)
+        #expect(report([finding("S-BLOCK-001", .notChecked), finding("S-IMP-001", .pass)]).exitCode == 2)
+        #expect(report(rules.map { finding($0.id, .notChecked) }, incomplete: "connection refused").exitCode == 2)
+        // Loosened on purpose: NOT READY passes, DO NOT DEPLOY still does not.
+        #expect(report([finding("S-BLOCK-001", .inconclusive), finding("S-IMP-001", .pass)], gate: Gate(accept: .notReady, minScore: 0)).exitCode == 0)
+        #expect(report([finding("S-BLOCK-001", .fail)], gate: Gate(accept: .notReady, minScore: 0, failOn: .none)).exitCode == 1)
     }
 }

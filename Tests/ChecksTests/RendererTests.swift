@@ -45,6 +45,33 @@ struct RendererTests {
         #expect(text.contains(#"<error type="inconclusive""#))
     }
 
+    @Test("coverage, not checked, excluded and INCOMPLETE appear in every format")
+    func coverageInEveryFormat() throws {
+        let exclusion = Exclusion(rule: "S-ADV-001", justification: "no cache in this service", owner: "ana@example.com", expires: "2099-01-01")
+        let findings = [Finding.notRun("S-BLOCK-001", excludedBy: nil, otherwise: "no socket.url configured"),
+                        Judge.judge(Sample.rule("S-IMP-001"), target: Sample.observation(["ttl": .int(3600)]), oracle: Sample.observation(["ttl": .int(3600)])),
+                        Finding.notRun("S-ADV-001", excludedBy: exclusion, otherwise: "")]
+        let report = AuditReport(target: "t", generatedAt: "2026-11-22T00:00:00Z", auditorVersion: "0", catalogue: Sample.catalogue,
+                                 durationSeconds: 1, findings: findings, gate: Gate(), warnings: [])
+        #expect(report.scorecard.verdict == .notReady && report.exitCode == 2)
+        let markdown = MarkdownRenderer.render(report)
+        #expect(markdown.contains("**Coverage:** checked 1/3 rules, 0/1 blockers"))
+        #expect(markdown.contains("not certified: S-BLOCK-001 not checked — no socket.url configured"))
+        #expect(markdown.contains("excluded until 2099-01-01 by ana@example.com: no cache in this service"))
+        let junit = JUnitRenderer.render(report)
+        #expect(junit.contains(#"<error type="not-checked" message="no socket.url configured">"#), "a blocker not checked is an error, not a skip")
+        #expect(junit.contains(#"<skipped message="excluded until 2099-01-01 by ana@example.com: no cache in this service"/>"#))
+        let json = try JSONReportRenderer.render(report)
+        #expect(json.contains(#""rulesChecked" : 1"#) && json.contains(#""status" : "excluded""#))
+
+        let incomplete = AuditReport(target: "t", generatedAt: "2026-11-22T00:00:00Z", auditorVersion: "0", catalogue: Sample.catalogue,
+                                     durationSeconds: 1, findings: Sample.catalogue.rules.map { Finding.notRun($0.id, excludedBy: nil, otherwise: "the audit could not run") },
+                                     gate: Gate(), warnings: [], incomplete: "the target did not answer its base URL: connection refused")
+        #expect(MarkdownRenderer.render(incomplete).contains("**Final Verdict:** ⚪ **INCOMPLETE** — the target did not answer its base URL: connection refused"))
+        #expect(JUnitRenderer.render(incomplete).contains(#"<error type="incomplete" message="the target did not answer its base URL: connection refused"/>"#))
+        #expect(try JSONReportRenderer.parse(try JSONReportRenderer.render(incomplete)) == incomplete)
+    }
+
     @Test func reproductionUsesVariablesNotTokens() {
         let exchange = Exchange(kind: .http, label: "x", request: "GET /live?sessionId=s1", credential: "otherStudent", result: "403")
         #expect(TranscriptFormatter.command(for: exchange) == #"curl -s -i -H "Authorization: Bearer $OTHER_STUDENT_TOKEN" "$BASE/live?sessionId=s1""#)

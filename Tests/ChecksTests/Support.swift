@@ -20,8 +20,8 @@ enum Sample {
         references: ["seeds/002 §Race"]
         probe: {kind: race, concurrency: 20}
         compare:
-          - {fact: created, description: "starts answered 201"}
-          - {fact: events, mode: atMost, description: "events"}
+          - {fact: created, description: "starts answered 201", pins: "CONTRACT §State: exactly one 201"}
+          - {fact: events, mode: atMost, description: "events", pins: "CONTRACT §Events"}
         faults: [check-then-set]
       - id: S-IMP-001
         title: An important one
@@ -31,7 +31,7 @@ enum Sample {
         remediation: Set the TTL.
         probe: {kind: ttl-journey}
         compare:
-          - {fact: ttl, mode: within, tolerance: 2, description: "TTL (s)"}
+          - {fact: ttl, mode: within, tolerance: 2, description: "TTL (s)", pins: "CONTRACT §State: TTL 3600"}
         faults: [journey-no-ttl]
       - id: S-ADV-001
         title: An advisory one
@@ -42,8 +42,8 @@ enum Sample {
         remediation: Cache it.
         probe: {kind: cache}
         compare:
-          - {fact: cached, description: "cached"}
-          - {fact: latency, mode: below, limit: 3000, description: "slowest (ms)"}
+          - {fact: cached, description: "cached", pins: "CONTRACT §State: session:meta"}
+          - {fact: latency, mode: below, limit: 3000, description: "slowest (ms)", pins: "CONTRACT §Events: 2 s"}
         faults: [no-session-cache]
     """
 

@@ -10,6 +10,11 @@ struct CIRecipeTests {
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/ci")
 
+    /// The reference's own (clean) source, which the recipes scan from the repository root.
+    static var cleanSourceView: String {
+        docs.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/Reference/Resources/source-views/clean").path
+    }
+
     /// The shell steps of a recipe, in order: GitHub's `run:` steps, or GitLab's `script:` lines.
     static func steps(_ file: String) throws -> [String] {
         let text = try String(contentsOf: docs.appendingPathComponent(file), encoding: .utf8)
@@ -50,6 +55,7 @@ struct CIRecipeTests {
             .replacingOccurrences(of: ".build/release/auditor", with: AuditorBinary.path)
             .replacingOccurrences(of: "8080", with: String(port))
             .replacingOccurrences(of: "4010", with: String(events))
+            .replacingOccurrences(of: "Sources/Reference/Resources/source-views/clean", with: Self.cleanSourceView)
         let script = "set -e\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\ncd \(directory.path)\nexport GITHUB_STEP_SUMMARY=\(directory.path)/step-summary.md\n\(body)\n"
         let scriptFile = directory.appendingPathComponent("recipe.sh")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)

@@ -15,6 +15,7 @@ struct CLITests {
     struct ServedReference {
         let process: Process
         let baseURL: String
+        let socketURL: String
         let eventsPort: Int
         let redis: RedisServer
 
@@ -31,7 +32,21 @@ struct CLITests {
             try process.run()
             let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
             let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return ServedReference(process: process, baseURL: ready?["baseURL"] as? String ?? "", eventsPort: eventsPort, redis: redis)
+            return ServedReference(process: process, baseURL: ready?["baseURL"] as? String ?? "", socketURL: ready?["socketURL"] as? String ?? "",
+                                   eventsPort: eventsPort, redis: redis)
+        }
+
+        /// A config that checks every blocker it can reach here and excludes, on purpose, the two
+        /// it cannot (one instance; no fault proxy in front of this Redis).
+        func writeFullConfig(extra: String = "") throws -> String {
+            try writeConfig(extra: """
+            socket: {url: "\(socketURL)"}
+            source: {paths: ["\(CIRecipeTests.cleanSourceView)"]}
+            exclude:
+              - {rule: JRN-STATELESS-001, justification: "one instance in this test", owner: tests, expires: 2099-12-31}
+              - {rule: JRN-FAILCLOSED-001, justification: "no fault proxy in front of Redis here", owner: tests, expires: 2099-12-31}
+            \(extra)
+            """)
         }
 
         /// A config as a user writes it.
@@ -67,18 +82,37 @@ struct CLITests {
         FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)").path
     }
 
-    @Test("run against a clean reference on Redis: READY 100, three reports, exit 0")
+    @Test("run against a clean reference on Redis, every blocker checked or excluded: READY 100, three reports, exit 0")
     func runClean() async throws {
         let served = try await ServedReference.start()
         defer { served.stop() }
         let out = outDirectory()
-        let result = try await auditor(["run", "--config", try served.writeConfig(), "--out", out])
+        let result = try await auditor(["run", "--config", try served.writeFullConfig(), "--out", out])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("🟢 READY — score 100/100"))
-        #expect(result.stderr.contains("[19/19]"), "progress goes to stderr")
+        #expect(result.stdout.contains("🟢 READY — score 100/100 (10/10) — checked 16/19 rules, 8/10 blockers"))
+        #expect(result.stdout.contains("journeys left active: 0"))
+        #expect(result.stderr.contains("[17/17]"), "progress goes to stderr")
         for file in ["certification.md", "certification.json", "junit.xml"] {
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file) written")
         }
+        let markdown = try String(contentsOfFile: "\(out)/certification.md", encoding: .utf8)
+        #expect(markdown.contains("excluded until 2099-12-31 by tests: one instance in this test"))
+    }
+
+    @Test("blockers the config cannot check are not checked: NOT READY, exit 2, never READY by omission")
+    func runWithoutAdversarialConfig() async throws {
+        let served = try await ServedReference.start()
+        defer { served.stop() }
+        let out = outDirectory()
+        let result = try await auditor(["run", "--config", try served.writeConfig(), "--out", out])
+        #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("🟠 NOT READY — score 100/100 (10/10) — checked 14/19 rules, 6/10 blockers"))
+        for rule in ["JRN-WS-001", "JRN-WS-002", "JRN-FAILCLOSED-001", "JRN-STATELESS-001"] {
+            #expect(result.stdout.contains("not certified: \(rule) not checked"), "\(rule)")
+        }
+        let check = try await auditor(["check", "JRN-WS-002", "--config", try served.writeConfig()])
+        #expect(check.status == 2, "check agrees: a rule not checked is not a pass")
+        #expect(check.stdout.contains("NOT-CHECKED"))
     }
 
     @Test("run against check-then-set: DO NOT DEPLOY naming JRN-RACE-001, exit 1")
@@ -147,9 +181,14 @@ struct CLITests {
         let port = try await RedisServer.freePort()
         let unreachable = FileManager.default.temporaryDirectory.appendingPathComponent("down-\(UUID().uuidString).yml")
         try "target: {baseURL: \"http://127.0.0.1:\(port)\"}\nfixtures: {http: {url: \"http://127.0.0.1:\(port)/f\"}}\n".write(to: unreachable, atomically: true, encoding: .utf8)
-        let down = try await auditor(["run", "--config", unreachable.path, "--out", outDirectory()])
+        let downOut = outDirectory()
+        let down = try await auditor(["run", "--config", unreachable.path, "--out", downOut])
         #expect(down.status == 2)
-        #expect(down.stderr.contains("target unreachable"))
+        #expect(down.stderr.contains("connection refused"))
+        #expect(down.stdout.contains("⚪ INCOMPLETE"))
+        let incomplete = try String(contentsOfFile: "\(downOut)/certification.md", encoding: .utf8)
+        #expect(incomplete.contains("**The audit could not run:** the target did not answer its base URL"))
+        #expect(FileManager.default.fileExists(atPath: "\(downOut)/junit.xml"))
 
         let unknownRule = try await auditor(["run", "--config", unreachable.path, "--rule", "JRN-NOPE-999"])
         #expect(unknownRule.status == 64)
@@ -168,7 +207,7 @@ struct CLITests {
         #expect(list.stdout.contains("19 rules"))
         let show = try await auditor(["rules", "show", "JRN-GONE-001"])
         #expect(show.stdout.contains("gone-as-404"))
-        #expect(show.stdout.contains("410"))
+        #expect(show.stdout.contains("pinned by CONTRACT.md §HTTP API row 2: 410 journey has ended"))
         let unknown = try await auditor(["rules", "show", "NOPE"])
         #expect(unknown.status == 64)
     }

@@ -17,11 +17,12 @@ struct LiveTarget {
 
     var reference: RunningReference { instances[0] }
 
-    static func start(faults: Set<Fault> = []) async throws -> LiveTarget {
+    static func start(faults: Set<Fault> = [], variants: Set<Variant> = []) async throws -> LiveTarget {
         let redis = try await RedisServer.start()
         let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: redis.url.port)
         let events = try await EventBridgeEndpoint.start()
         var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: proxy.port), eventBridgeEndpoint: events.url, faults: faults)
+        configuration.variants = variants
         configuration.logLevel = .critical
         let instances = [try await ReferenceServer.start(configuration), try await ReferenceServer.start(configuration)]
         return LiveTarget(redis: redis, proxy: proxy, instances: instances, events: events, faults: faults)
@@ -63,8 +64,8 @@ struct LiveTarget {
 }
 
 /// Starts a target, runs `body`, always stops it.
-func withLiveTarget<T>(faults: Set<Fault> = [], _ body: (LiveTarget) async throws -> T) async throws -> T {
-    let target = try await LiveTarget.start(faults: faults)
+func withLiveTarget<T>(faults: Set<Fault> = [], variants: Set<Variant> = [], _ body: (LiveTarget) async throws -> T) async throws -> T {
+    let target = try await LiveTarget.start(faults: faults, variants: variants)
     do {
         let result = try await body(target)
         await target.stop()

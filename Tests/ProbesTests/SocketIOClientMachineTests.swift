@@ -36,7 +36,15 @@ struct SocketIOClientMachineTests {
     }
 
     @Test func engineURL() {
-        #expect(SocketIOSession.engineURL(URL(string: "https://h.example/socket.io/")!) == "wss://h.example/socket.io/?EIO=4&transport=websocket")
-        #expect(SocketIOSession.engineURL(URL(string: "ws://127.0.0.1:9")!) == "ws://127.0.0.1:9/socket.io/?EIO=4&transport=websocket")
+        #expect(SocketIOSession.engineURL(URL(string: "https://h.example/socket.io/")!).absoluteString == "wss://h.example/socket.io/?EIO=4&transport=websocket")
+        #expect(SocketIOSession.engineURL(URL(string: "ws://127.0.0.1:9")!).absoluteString == "ws://127.0.0.1:9/socket.io/?EIO=4&transport=websocket")
+    }
+
+    /// python-engineio accepts only its own origin by default: `http(s)://host[:port]`, never `ws://`.
+    @Test func ownOrigin() {
+        #expect(SocketIOSession.ownOrigin(URL(string: "ws://127.0.0.1:8123/socket.io/")!) == "http://127.0.0.1:8123")
+        #expect(SocketIOSession.ownOrigin(URL(string: "wss://h.example/socket.io/")!) == "https://h.example")
+        #expect(SocketIOSession.ownOrigin(URL(string: "wss://h.example:443/socket.io/")!) == "https://h.example")
+        #expect(SocketIOSession.ownOrigin(URL(string: "http://h.example:80/")!) == "http://h.example")
     }
 }

@@ -109,10 +109,14 @@ public struct Gate: Sendable, Equatable, Codable {
         let card = waived ? Scorecard(findings: findings.filter { $0.waiver == nil }, rules: rules) : scorecard
         let byID = Dictionary(rules.map { ($0.id, $0.severity) }, uniquingKeysWith: { a, _ in a })
         if failOnNew {
-            // Nothing says an unverified blocker is not new: it fails the gate as a failure would.
+            // A blocker that was decided last time and is not now is a new gap in coverage: it fails
+            // the gate as a new failure would. One that was not verified last time either is not new.
             for finding in findings where finding.waiver == nil && byID[finding.ruleID] == .blocker
                 && (finding.status == .inconclusive || finding.status == .notChecked) {
-                add("\(finding.ruleID) not verified (blocker, \(finding.status.rawValue))")
+                let before = baseline?.entries.first { $0.ruleID == finding.ruleID }?.before
+                if before == nil || before == .pass || before == .fail {
+                    add("\(finding.ruleID) not verified (blocker, \(finding.status.rawValue)), new")
+                }
             }
         } else {
             let accepted: [Scorecard.Verdict] = accept == .ready ? [.ready] : [.ready, .notReady]

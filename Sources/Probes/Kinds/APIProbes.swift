@@ -38,8 +38,7 @@ struct RateLimitProbe: Probe {
         try await run.place("first update", f, at: f.studentHome.north(2000))
         let second = try await run.update("second update at once", f, at: f.studentHome.north(2000))
         run.record("secondUpdate", .int(second.status))
-        run.record("retryAfterPresent", second.status == 429 ? .bool(second.header("Retry-After") != nil)
-                                                             : .unobserved("the second update was not refused (\(second.status))"))
+        run.record("retryAfterPresent", .bool(second.header("Retry-After") != nil))
     }
 }
 
@@ -139,7 +138,7 @@ struct ArrivalProbe: Probe {
         let arrived = try await run.call("arrived near home", .arrived, near, as: .trainer)
         run.record("arrivedNear", .int(arrived.status))
         let otp = (arrived.json?["data"] as? [String: Any])?["otp"]
-        run.record("otpPresent", arrived.status == 200 ? .bool(otp is String || otp is Int) : .unobserved("the arrival was refused (\(arrived.status))"))
+        run.record("otpPresent", .bool(otp is String || otp is Int))
     }
 }
 

@@ -1,7 +1,7 @@
 /// The fault `slow-store`: the same store, every command delayed, as an overloaded Redis would be.
 struct SlowStore: JourneyStore {
     let base: any JourneyStore
-    var delay: Duration = .milliseconds(60)
+    var delay: Duration = .milliseconds(120)
 
     private func wait() async throws { try await Task.sleep(for: delay) }
 

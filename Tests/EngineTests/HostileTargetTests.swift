@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `auditor run` against targets that misbehave in every way we could think of (Peers/hostile.py:
+/// HTTP, fixtures and Redis misbehaviours), as a user runs it. For each: it ends within 60 s, exits
+/// 1 or 2 (never 0), writes all three reports, passes no rule it did not observe, never fails a
+/// correct service for the auditor's own Redis trouble, and prints no token or password.
+@Suite("Hostile targets", .timeLimit(.minutes(10)))
+struct HostileTargetTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/hostile.py").path
+    static let password = "hostile-secret-pass"
+
+    static let modes: [String] = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--list"]
+        let out = Pipe()
+        process.standardOutput = out
+        try? process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").map(String.init)
+    }()
+
+    /// What one run left behind, for the checks every mode shares.
+    struct Outcome {
+        var status: Int32
+        var seconds: Double
+        var stdout: String
+        var stderr: String
+        var report: [String: Any]
+        var files: [String: String]
+
+        var findings: [[String: Any]] { report["findings"] as? [[String: Any]] ?? [] }
+        var verdict: String { (report["scorecard"] as? [String: Any])?["verdict"] as? String ?? "?" }
+        func statuses(_ status: String) -> [String] { findings.filter { $0["status"] as? String == status }.compactMap { $0["ruleID"] as? String } }
+        var everything: String { ([stdout, stderr] + Array(files.values)).joined(separator: "\n") }
+    }
+
+    /// Starts hostile.py in one mode; returns its ready line and the process (stopped by the caller).
+    static func startHostile(_ mode: String) async throws -> (ready: [String: String], process: Process) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--mode", mode]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
+        let ready = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]) ?? [:]
+        return (ready, process)
+    }
+
+    /// SIGKILL: a child spawned from a dispatch thread inherits its blocked signals and may never
+    /// see a SIGTERM (see RedisServer.kill), and a test must not block a cooperative thread waiting.
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Runs `auditor run` with this config body; reads back every report.
+    static func audit(_ yaml: String) async throws -> Outcome {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("audit.yml")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("report").path
+        let started = Date()
+        let result = try await ProcessRunner.run(AuditorBinary.path, ["run", "--config", config.path, "--out", out], timeout: 90)
+        let seconds = Date().timeIntervalSince(started)
+        var files: [String: String] = [:]
+        for name in ["certification.md", "certification.json", "junit.xml"] {
+            files[name] = try? String(contentsOfFile: "\(out)/\(name)", encoding: .utf8)
+        }
+        let report = files["certification.json"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+        return Outcome(status: result.status, seconds: seconds, stdout: result.stdout, stderr: result.stderr, report: report, files: files)
+    }
+
+    /// The checks every hostile run must pass.
+    static func expectSafe(_ outcome: Outcome, _ mode: String) throws {
+        #expect(outcome.seconds < 60, "\(mode): took \(Int(outcome.seconds)) s")
+        #expect(outcome.status == 1 || outcome.status == 2, "\(mode): exit \(outcome.status)\n\(outcome.stderr)")
+        for name in ["certification.md", "certification.json", "junit.xml"] {
+            #expect(outcome.files[name] != nil, "\(mode): \(name) not written")
+        }
+        // No rule passes on something it did not observe.
+        for finding in outcome.findings where finding["status"] as? String == "pass" {
+            let comparisons = finding["comparisons"] as? [[String: Any]] ?? []
+            #expect(!comparisons.isEmpty && comparisons.allSatisfy { $0["holds"] as? Bool == true }, "\(mode): \(finding["ruleID"] ?? "?") passed without observing")
+        }
+        #expect(outcome.everything.firstMatch(of: try Regex("[0-9a-f]{64}")) == nil, "\(mode): a token reached the output")
+        #expect(!outcome.everything.contains(password), "\(mode): the Redis password reached the output")
+        // Reasons in words, not in type dumps.
+        for dump in ["SingleConnectionFailure", "invalid constant string", "NIOConnectionError", "IOError(", "HTTPParserError"] {
+            #expect(!outcome.everything.contains(dump), "\(mode): '\(dump)' in the output")
+        }
+        print(String(format: "hostile %-22@ exit %d  %5.1f s  %@  %@", mode as NSString, outcome.status, outcome.seconds, outcome.verdict,
+                     (outcome.report["incomplete"] as? String) ?? "fail: \(outcome.statuses("fail")) inconclusive: \(outcome.statuses("inconclusive").count)"))
+    }
+
+    @Test("an HTTP or fixture misbehaviour: a report, exit 1 or 2, within 60 s, nothing passed unobserved", arguments: modes.filter { !$0.hasPrefix("redis-") })
+    func httpMisbehaviour(_ mode: String) async throws {
+        let (ready, process) = try await Self.startHostile(mode)
+        defer { Self.stop(process) }
+        let outcome = try await Self.audit("""
+        target: {baseURL: "\(ready["baseURL"] ?? "")"}
+        fixtures: {http: {url: "\(ready["fixturesURL"] ?? "")"}}
+        """)
+        try Self.expectSafe(outcome, mode)
+        if outcome.verdict == "INCOMPLETE" {
+            #expect(!((outcome.report["incomplete"] as? String) ?? "").isEmpty, "\(mode): INCOMPLETE says why")
+        }
+    }
+
+    @Test("a Redis the auditor cannot read never fails a correct service", arguments: modes.filter { $0.hasPrefix("redis-") })
+    func redisMisbehaviour(_ mode: String) async throws {
+        let (ready, process) = try await Self.startHostile(mode)
+        defer { Self.stop(process) }
+        let served = try await CLITests.ServedReference.start()
+        defer { served.stop() }
+        let outcome = try await Self.audit("""
+        target: {baseURL: "\(served.baseURL)"}
+        redis: {url: "\(ready["redisURL"] ?? "")"}
+        eventbridge: {listen: "127.0.0.1:\(served.eventsPort)"}
+        fixtures: {http: {url: "\(served.baseURL)/__reference/fixtures"}}
+        """)
+        try Self.expectSafe(outcome, mode)
+        #expect(outcome.statuses("fail").isEmpty, "\(mode): a correct service failed \(outcome.statuses("fail")) for the auditor's Redis trouble")
+        #expect(outcome.status == 2)
+        #expect(outcome.statuses("inconclusive").contains("JRN-TTL-001"))
+    }
+
+    @Test("the EventBridge port is taken: its rules are inconclusive, the rest runs, nothing fails")
+    func eventBridgePortTaken() async throws {
+        let served = try await CLITests.ServedReference.start()
+        defer { served.stop() }
+        // Something else holds the port the config names.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) } }
+        _ = listen(holder, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let outcome = try await Self.audit("""
+        target: {baseURL: "\(served.baseURL)"}
+        redis: {url: "redis://127.0.0.1:\(served.redis.url.port)"}
+        eventbridge: {listen: "127.0.0.1:\(port)"}
+        fixtures: {http: {url: "\(served.baseURL)/__reference/fixtures"}}
+        """)
+        try Self.expectSafe(outcome, "eventbridge-port-taken")
+        #expect(outcome.statuses("fail").isEmpty)
+        #expect(outcome.statuses("inconclusive").contains("JRN-EVB-001"))
+        #expect(outcome.statuses("pass").contains("JRN-TTL-001"), "the rest of the audit ran")
+        #expect(outcome.stderr.contains("address already in use"))
+    }
+}
