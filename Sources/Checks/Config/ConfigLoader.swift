@@ -118,28 +118,34 @@ public struct ConfigLoader {
 
     private func scaleSpec(_ node: Reader, warnings: inout [String]) throws -> ScaleSpec {
         try node.mapping(allowed: ["journeys", "duration", "updateInterval", "pollInterval", "p99", "maxErrorRate", "maxInFlight"], warnings: &warnings)
-        func positive(_ key: String) throws -> Double? {
+        /// A positive value within a sane range: the load's schedule is built from these, so an
+        /// absurd one must be an error, not an endless loop.
+        func positive(_ key: String, atLeast minimum: Double = 0.001, atMost maximum: Double) throws -> Double? {
             guard let child = node.optional(key) else { return nil }
             let value = try child.seconds()
-            guard value > 0 else { throw ConfigError(file: node.file, key: child.path, expected: "a positive number", found: "\(value)") }
+            guard value >= minimum, value <= maximum else {
+                throw ConfigError(file: node.file, key: child.path, expected: "a number within \(Judge.format(minimum))–\(Judge.format(maximum))", found: "\(value)")
+            }
             return value
         }
         let journeys = try node.required("journeys")
-        guard let count = Int(try journeys.string()), count > 0 else {
-            throw ConfigError(file: node.file, key: journeys.path, expected: "a positive whole number of journeys", found: "'\(try journeys.string())'")
+        guard let count = Int(try journeys.string()), (1...1_000_000).contains(count) else {
+            throw ConfigError(file: node.file, key: journeys.path, expected: "a whole number of journeys within 1–1000000", found: "'\(try journeys.string())'")
         }
-        var spec = ScaleSpec(journeys: count, durationSeconds: try positive("duration") ?? 60)
-        if let interval = try positive("updateInterval") {
+        var spec = ScaleSpec(journeys: count, durationSeconds: try positive("duration", atLeast: 1, atMost: 86_400) ?? 60)
+        if let interval = try positive("updateInterval", atMost: 3600) {
             guard interval >= 5 else { throw ConfigError(file: node.file, key: "scale.updateInterval", expected: "at least 5 s (the contract's rate limit)", found: "\(interval)") }
             spec.updateIntervalSeconds = interval
         }
-        if let interval = try positive("pollInterval") { spec.pollIntervalSeconds = interval }
+        if let interval = try positive("pollInterval", atLeast: 0.1, atMost: 3600) { spec.pollIntervalSeconds = interval }
         if let p99 = node.optional("p99") {
             for (call, value) in try p99.entries() {
                 guard LoadResultCalls.names.contains(call) else {
                     throw ConfigError(file: node.file, key: value.path, expected: "one of \(LoadResultCalls.names.joined(separator: ", "))", found: "'\(call)'")
                 }
-                spec.p99Milliseconds[call] = try value.number()
+                let limit = try value.number()
+                guard limit > 0 else { throw ConfigError(file: node.file, key: value.path, expected: "a positive number of milliseconds", found: "\(limit)") }
+                spec.p99Milliseconds[call] = limit
             }
         }
         if let rate = node.optional("maxErrorRate") {
@@ -147,7 +153,7 @@ public struct ConfigLoader {
             guard (0...1).contains(value) else { throw ConfigError(file: node.file, key: rate.path, expected: "a fraction within 0–1", found: "\(value)") }
             spec.maxErrorRate = value
         }
-        if let inFlight = try positive("maxInFlight") { spec.maxInFlight = Int(inFlight) }
+        if let inFlight = try positive("maxInFlight", atLeast: 1, atMost: 1_000_000) { spec.maxInFlight = Int(inFlight) }
         return spec
     }
 

@@ -57,32 +57,39 @@ struct Reader {
         }
     }
 
-    /// A scalar with `${VAR}` replaced from the environment; an unset variable is an error.
+    /// A scalar with `${VAR}` replaced from the environment, in one pass: a value is inserted as
+    /// it is, never expanded again (a password may contain `${`). An unset variable is an error.
     func string() throws -> String {
         guard case .scalar(let scalar) = node else { throw error("a string", kind) }
-        var text = scalar.string
-        while let start = text.range(of: "${"), let end = text[start.upperBound...].firstIndex(of: "}") {
-            let name = String(text[start.upperBound..<end])
+        var rest = Substring(scalar.string)
+        var text = ""
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            let name = String(rest[start.upperBound..<end])
             guard let value = environment[name] else { throw error("environment variable \(name) to be set", "it unset") }
-            text.replaceSubrange(start.lowerBound...end, with: value)
+            text += rest[..<start.lowerBound] + value
+            rest = rest[rest.index(after: end)...]
         }
-        return text
+        return text + rest
     }
 
+    /// A finite number (NaN and infinities are not numbers a config means).
     func number() throws -> Double {
         let text = try string()
-        guard let value = Double(text) else { throw error("a number", "'\(text)'") }
+        guard let value = Double(text), value.isFinite else { throw error("a finite number", "'\(text)'") }
         return value
     }
 
-    /// A number of seconds: `90`, `90s`, `2m`.
+    /// A finite number of seconds: `90`, `90s`, `2m`, `500ms`.
     func seconds() throws -> Double {
         let text = try string().trimmingCharacters(in: .whitespaces)
-        if let value = Double(text) { return value }
-        if text.hasSuffix("ms"), let value = Double(text.dropLast(2)) { return value / 1000 }
-        if text.hasSuffix("s"), let value = Double(text.dropLast()) { return value }
-        if text.hasSuffix("m"), let value = Double(text.dropLast()) { return value * 60 }
-        throw error("a duration (90, 90s, 2m)", "'\(text)'")
+        let value: Double?
+        if let plain = Double(text) { value = plain }
+        else if text.hasSuffix("ms"), let ms = Double(text.dropLast(2)) { value = ms / 1000 }
+        else if text.hasSuffix("s"), let s = Double(text.dropLast()) { value = s }
+        else if text.hasSuffix("m"), let m = Double(text.dropLast()) { value = m * 60 }
+        else { value = nil }
+        guard let value, value.isFinite else { throw error("a duration (90, 90s, 2m)", "'\(text)'") }
+        return value
     }
 
     func url(schemes: [String] = ["http", "https"]) throws -> URL {
@@ -102,23 +109,30 @@ struct Reader {
         return HostPort(host: host.isEmpty ? "127.0.0.1" : host, port: port)
     }
 
-    /// The node as JSON text (a static fixture), with `${VAR}` applied to every string.
+    /// The node as JSON text (a static fixture), with `${VAR}` applied to every string. Bounded:
+    /// YAML aliases (`*name`) are resolved by the YAML library, so nested ones could multiply a
+    /// few hundred bytes into gigabytes (the "billion laughs"); a fixture is small.
     func json() throws -> String {
-        let value = try plain()
+        var budget = Self.maxFixtureNodes
+        let value = try plain(budget: &budget)
         guard JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) else {
             throw error("a fixture object", kind)
         }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private func plain() throws -> Any {
+    static let maxFixtureNodes = 10_000
+
+    private func plain(budget: inout Int) throws -> Any {
+        budget -= 1
+        guard budget >= 0 else { throw error("a fixture of at most \(Self.maxFixtureNodes) values", "more (nested aliases?)") }
         switch node {
         case .mapping:
             var object: [String: Any] = [:]
-            for (key, value) in try entries() { object[key] = try value.plain() }
+            for (key, value) in try entries() { object[key] = try value.plain(budget: &budget) }
             return object
         case .sequence:
-            return try list().map { try $0.plain() }
+            return try list().map { try $0.plain(budget: &budget) }
         case .scalar(let scalar):
             if scalar.style == .plain, let number = Double(scalar.string) { return number }
             return try string()

@@ -11,11 +11,15 @@ public struct RESPParser: Sendable {
         case badLength(String)
         case badInteger(String)
         case tooDeep
+        case lineTooLong
     }
 
     /// Limits that keep a hostile peer from making us allocate without bound.
     public var maxBulkLength = 64 * 1024 * 1024
     public var maxDepth = 32
+    /// Longest line (a simple string, an error, a header, an inline command) before the CRLF:
+    /// Redis's own limit for inline requests (PROTO_INLINE_MAX_SIZE, 64 KiB).
+    public var maxLineLength = 64 * 1024
 
     public init() {}
 
@@ -32,13 +36,16 @@ public struct RESPParser: Sendable {
         guard let type = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
         // Inline commands (what `telnet` or `nc` send) start with a letter; redis-cli and clients send arrays.
         if depth == 0, type != UInt8(ascii: "*"), Self.isInlineStart(type) {
-            guard let line = readLine(&buffer) else { return nil }
+            guard let line = try readLine(&buffer) else { return nil }
             let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if let long = words.first(where: { $0.utf8.count > maxBulkLength }) { throw ParseError.badLength(String(long.utf8.count)) }
             return .command(words)
         }
+        // An unknown type byte is refused at once, not after a whole line arrived.
+        guard Self.types.contains(type) else { throw ParseError.unknownType(type) }
         var probe = buffer
         probe.moveReaderIndex(forwardBy: 1)
-        guard let line = readLine(&probe) else { return nil }
+        guard let line = try readLine(&probe) else { return nil }
         switch type {
         case UInt8(ascii: "+"):
             buffer = probe
@@ -67,7 +74,8 @@ public struct RESPParser: Sendable {
                 return .array(nil)
             }
             var items: [RESPValue] = []
-            items.reserveCapacity(count)
+            // Never trust a declared count for memory: each item takes at least 3 bytes (":0\r\n"-like).
+            items.reserveCapacity(min(count, probe.readableBytes / 3))
             for _ in 0..<count {
                 guard let item = try parseValue(&probe, depth: depth + 1) else { return nil }
                 items.append(item)
@@ -79,19 +87,30 @@ public struct RESPParser: Sendable {
         }
     }
 
+    private static let types: Set<UInt8> = [UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "$"), UInt8(ascii: "*")]
+
     private static func isInlineStart(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
-    /// Reads up to `\r\n` (exclusive) and consumes it; `nil` when the line is not complete yet.
-    private func readLine(_ buffer: inout ByteBuffer) -> String? {
+    /// Reads up to the first `\r\n` (exclusive; a lone `\r` is part of the line) and consumes it;
+    /// `nil` when the line is not complete yet; an error when it is longer than `maxLineLength`.
+    private func readLine(_ buffer: inout ByteBuffer) throws -> String? {
         let view = buffer.readableBytesView
-        guard let cr = view.firstIndex(of: UInt8(ascii: "\r")),
-              view.index(after: cr) < view.endIndex,
-              view[view.index(after: cr)] == UInt8(ascii: "\n") else { return nil }
-        let length = cr - view.startIndex
-        let line = buffer.readString(length: length) ?? ""
-        buffer.moveReaderIndex(forwardBy: 2)
-        return line
+        var index = view.startIndex
+        while let cr = view[index...].firstIndex(of: UInt8(ascii: "\r")) {
+            let next = view.index(after: cr)
+            guard next < view.endIndex else { break }
+            if view[next] == UInt8(ascii: "\n") {
+                let length = cr - view.startIndex
+                guard length <= maxLineLength else { throw ParseError.lineTooLong }
+                let line = buffer.readString(length: length) ?? ""
+                buffer.moveReaderIndex(forwardBy: 2)
+                return line
+            }
+            index = next
+        }
+        if view.count > maxLineLength + 2 { throw ParseError.lineTooLong }
+        return nil
     }
 }

@@ -13,10 +13,12 @@ public struct EngineIOPacket: Sendable, Equatable {
         self.payload = payload
     }
 
+    /// The type is the first code point, not the first Character: a payload that starts with a
+    /// combining mark must not merge with the type digit.
     public init?(parsing text: String) {
-        guard let first = text.first, let kind = Kind(rawValue: first) else { return nil }
+        guard let first = text.unicodeScalars.first, let kind = Kind(rawValue: Character(first)) else { return nil }
         self.kind = kind
-        self.payload = String(text.dropFirst())
+        self.payload = String(text.unicodeScalars.dropFirst())
     }
 
     public var encoded: String { String(kind.rawValue) + payload }

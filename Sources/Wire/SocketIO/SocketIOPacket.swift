@@ -25,11 +25,12 @@ public struct SocketIOPacket: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws {
-        guard let first = text.first else { throw ParseError.empty }
+        guard let scalar = text.unicodeScalars.first else { throw ParseError.empty }
+        let first = Character(scalar)
         guard let kind = Kind(rawValue: first) else { throw ParseError.unknownType(first) }
         if kind == .binaryEvent || kind == .binaryAck { throw ParseError.binaryUnsupported }
         self.kind = kind
-        var rest = Substring(text.dropFirst())
+        var rest = Substring(String(text.unicodeScalars.dropFirst()))
         namespace = "/"
         if rest.first == "/" {
             if let comma = rest.firstIndex(of: ",") {
@@ -48,7 +49,8 @@ public struct SocketIOPacket: Sendable, Equatable {
 
     public var encoded: String {
         var text = String(kind.rawValue)
-        if namespace != "/" { text += namespace + "," }
+        // The default namespace is left out, unless the payload would then read as a namespace.
+        if namespace != "/" || json?.first == "/" { text += namespace + "," }
         if let ackID { text += String(ackID) }
         if let json { text += json }
         return text
