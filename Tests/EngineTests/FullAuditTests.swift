@@ -41,12 +41,15 @@ struct FullAuditTests {
         }
     }
 
-    @Test("an unreachable target is an error, not a report")
+    @Test("an unreachable target is a report: INCOMPLETE, the reason in words, every rule not checked, exit 2")
     func unreachable() async throws {
         var config = AuditConfig(baseURL: URL(string: "http://127.0.0.1:1")!, fixtures: .fixed(["{}"]))
         config.gate = Gate()
-        let request = AuditRequest(config: config, catalogue: try RuleCatalogue.bundled())
-        await #expect(throws: AuditError.self) { try await AuditRunner.run(request) }
+        let report = try await AuditRunner.run(AuditRequest(config: config, catalogue: try RuleCatalogue.bundled()))
+        #expect(report.scorecard.verdict == .incomplete)
+        #expect(report.incomplete == "the target did not answer its base URL (GET http://127.0.0.1:1): connection refused")
+        #expect(report.findings.count == 19 && report.findings.allSatisfy { $0.status == .notChecked })
+        #expect(report.exitCode == 2)
     }
 
     @Test("exhausted static fixtures make rules inconclusive, never pass")

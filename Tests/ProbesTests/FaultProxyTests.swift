@@ -64,16 +64,17 @@ struct LoadDriverTests {
         var configuration = ReferenceConfiguration()
         configuration.logLevel = .critical
         let reference = try await ReferenceServer.start(configuration)
-        defer { Task { await reference.stop() } }
-        let source = HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures"))
-        let fixtures = try await source.batch(50)
-        #expect(fixtures.count == 50, "the batch form gives them in one request")
-        var spec = ScaleSpec(journeys: 50, durationSeconds: 1)
-        spec.pollIntervalSeconds = 0.001 // 50 000 polls/s
-        spec.maxInFlight = 4
-        let result = await LoadDriver(api: JourneyAPI(baseURL: reference.baseURL), spec: spec).run(fixtures)
-        let judgement = LoadJudgement(result, spec)
-        #expect(judgement.shortfall != nil)
-        #expect(!judgement.passed)
+        try await withCleanup({ await reference.stop() }) {
+            let source = HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures"))
+            let fixtures = try await source.batch(50)
+            #expect(fixtures.count == 50, "the batch form gives them in one request")
+            var spec = ScaleSpec(journeys: 50, durationSeconds: 1)
+            spec.pollIntervalSeconds = 0.001 // 50 000 polls/s
+            spec.maxInFlight = 4
+            let result = await LoadDriver(api: JourneyAPI(baseURL: reference.baseURL), spec: spec).run(fixtures)
+            let judgement = LoadJudgement(result, spec)
+            #expect(judgement.shortfall != nil)
+            #expect(!judgement.passed)
+        }
     }
 }

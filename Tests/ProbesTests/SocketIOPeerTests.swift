@@ -44,6 +44,21 @@ struct SocketIOPeerTests {
         }
     }
 
+    @Test("python-engineio's default origin check: the socket URL's own origin is accepted; a foreign one is refused with its answer")
+    func origin() async throws {
+        try await withPythonServer(locationHandlers: false) { url in
+            let session = try await SocketIOSession.connect(url, token: "good")
+            session.close()
+            do {
+                _ = try await SocketIOSession.connect(url, token: "good", origin: "http://evil.example")
+                Issue.record("a foreign origin was accepted")
+            } catch let error as SocketIOError {
+                #expect(error.description.contains("the WebSocket upgrade was refused: 400"), "\(error)")
+                #expect(error.description.lowercased().contains("not an accepted origin"), "\(error)")
+            }
+        }
+    }
+
     @Test("an unreachable endpoint is an error, not a hang")
     func unreachable() async throws {
         let port = try await RedisServer.freePort()
@@ -57,27 +72,28 @@ struct SocketIOPeerTests {
         var configuration = ReferenceConfiguration()
         configuration.logLevel = .critical
         let reference = try await ReferenceServer.start(configuration)
-        defer { Task { await reference.stop() } }
-        try await withPythonServer(locationHandlers: handlers) { url in
-            let system = ProbeSystem(name: "python", api: JourneyAPI(baseURL: reference.baseURL), redis: nil, events: nil,
-                                     fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures")), socketURL: url)
-            let observation = await Prober.observe(WebSocketHandlersProbe(), ProbeSpec(kind: "ws-handlers"), on: system)
-            #expect(observation.failure == nil, "\(observation.failure ?? "")")
-            if handlers {
-                #expect(observation["acknowledged"] == .strings(["startTravel", "trainerLocation"]))
-                #expect(observation["forbiddenReceived"] == .strings(["trainerLocationUpdate", "trainerTravelStarted"]))
-            } else {
-                #expect(observation["acknowledged"] == .strings([]))
-                #expect(observation["forbiddenReceived"] == .strings([]))
+        try await withCleanup({ await reference.stop() }) {
+            try await withPythonServer(locationHandlers: handlers) { url in
+                let system = ProbeSystem(name: "python", api: JourneyAPI(baseURL: reference.baseURL), redis: nil, events: nil,
+                                         fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures")), socketURL: url)
+                let observation = await Prober.observe(WebSocketHandlersProbe(), ProbeSpec(kind: "ws-handlers"), on: system)
+                #expect(observation.failure == nil, "\(observation.failure ?? "")")
+                if handlers {
+                    #expect(observation["acknowledged"] == .strings(["startTravel", "trainerLocation"]))
+                    #expect(observation["forbiddenReceived"] == .strings(["trainerLocationUpdate", "trainerTravelStarted"]))
+                } else {
+                    #expect(observation["acknowledged"] == .strings([]))
+                    #expect(observation["forbiddenReceived"] == .strings([]))
+                }
             }
         }
     }
 
-    @Test("no socket.url: not applicable")
-    func notApplicable() async throws {
+    @Test("no socket.url: not checked")
+    func notChecked() async throws {
         let system = ProbeSystem(name: "t", api: JourneyAPI(baseURL: URL(string: "http://127.0.0.1:1")!), redis: nil, events: nil,
                                  fixtures: StaticFixtureSource(fixtures: []))
         let observation = await Prober.observe(WebSocketHandlersProbe(), ProbeSpec(kind: "ws-handlers"), on: system)
-        #expect(observation.notApplicable == "no socket.url configured")
+        #expect(observation.notChecked == "no socket.url configured")
     }
 }

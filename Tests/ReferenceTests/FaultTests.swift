@@ -27,23 +27,25 @@ struct FaultTests {
     @Test("evb-throws: a failing PutEvents turns the answer into 500", arguments: [EventBridgeEndpoint.Mode.failedEntries, .serverError, .throttle])
     func evbThrows(_ mode: EventBridgeEndpoint.Mode) async throws {
         let events = try await EventBridgeEndpoint.start(mode: mode)
-        defer { Task { await events.stop() } }
-        try await withHarness(faults: [.evbThrows], events: events) { h in
-            let f = try await h.fixture()
-            #expect(try await h.start(f).status == 500)
+        try await withCleanup({ await events.stop() }) {
+            try await withHarness(faults: [.evbThrows], events: events) { h in
+                let f = try await h.fixture()
+                #expect(try await h.start(f).status == 500)
+            }
         }
     }
 
     @Test("evb-throws: an EventBridge that never answers holds the request for the 2 s publish timeout, then 500")
     func evbThrowsOnHang() async throws {
         let events = try await EventBridgeEndpoint.start(mode: .hang)
-        defer { Task { await events.stop() } }
-        try await withHarness(faults: [.evbThrows], events: events) { h in
-            let f = try await h.fixture()
-            var status = 0
-            let elapsed = try await ContinuousClock().measure { status = try await h.start(f).status }
-            #expect(status == 500)
-            #expect(elapsed >= .milliseconds(1900))
+        try await withCleanup({ await events.stop() }) {
+            try await withHarness(faults: [.evbThrows], events: events) { h in
+                let f = try await h.fixture()
+                var status = 0
+                let elapsed = try await ContinuousClock().measure { status = try await h.start(f).status }
+                #expect(status == 500)
+                #expect(elapsed >= .milliseconds(1900))
+            }
         }
     }
 
@@ -118,16 +120,30 @@ struct FaultTests {
         }
     }
 
-    @Test("no-cleanup: stop leaves the keys, and polling still says active")
+    @Test("no-cleanup: stop leaves the location key, and polling still shows the trainer")
     func noCleanup() async throws {
         try await withHarness(faults: [.noCleanup]) { h in
             let f = try await h.fixture()
             #expect(try await h.start(f).status == 201)
             #expect(try await h.update(f, f.studentHome).status == 201)
             #expect(try await h.stopJourney(f).status == 200)
-            #expect(try await h.inspector.exists(StateKeys.journeyActive(f.sessionId)))
+            #expect(try await h.inspector.exists(StateKeys.journeyActive(f.sessionId)) == false)
             #expect(try await h.inspector.exists(StateKeys.location(trainerId: f.trainer.id, sessionId: f.sessionId)))
-            #expect(try await h.live(f).data?["isActive"] as? Bool == true)
+            let live = try await h.live(f).data
+            #expect(live?["isActive"] as? Bool == false)
+            #expect(live?["location"] is [String: Any])
+        }
+    }
+
+    @Test("journey-kept-as-ended: the key stays with status ended; every call reads it as ended")
+    func journeyKeptAsEnded() async throws {
+        try await withHarness(faults: [.journeyKeptAsEnded]) { h in
+            let f = try await h.fixture()
+            #expect(try await h.start(f).status == 201)
+            #expect(try await h.stopJourney(f).status == 200)
+            #expect(try await h.inspector.exists(StateKeys.journeyActive(f.sessionId)))
+            #expect(try await h.live(f).data?["isActive"] as? Bool == false)
+            #expect(try await h.update(f, f.studentHome).status == 410)
         }
     }
 
@@ -135,16 +151,17 @@ struct FaultTests {
     func noEvents() async throws {
         let silent = try await EventBridgeEndpoint.start()
         let control = try await EventBridgeEndpoint.start()
-        defer { Task { await silent.stop(); await control.stop() } }
-        try await withHarness(events: control) { clean in
-            try await withHarness(faults: [.noEvents], events: silent) { faulty in
-                for h in [clean, faulty] {
-                    let f = try await h.fixture()
-                    #expect(try await h.start(f).status == 201)
-                    #expect(try await h.stopJourney(f).status == 200)
+        try await withCleanup({ await silent.stop(); await control.stop() }) {
+            try await withHarness(events: control) { clean in
+                try await withHarness(faults: [.noEvents], events: silent) { faulty in
+                    for h in [clean, faulty] {
+                        let f = try await h.fixture()
+                        #expect(try await h.start(f).status == 201)
+                        #expect(try await h.stopJourney(f).status == 200)
+                    }
+                    #expect(try await eventually { control.received.count == 2 })
+                    #expect(silent.received.isEmpty)
                 }
-                #expect(try await eventually { control.received.count == 2 })
-                #expect(silent.received.isEmpty)
             }
         }
     }

@@ -22,7 +22,7 @@ struct ServeCommandTests {
         try process.run()
         let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
         let ready = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        #expect(Set(ready.keys) == ["baseURL", "redisURL", "socketURL", "faults"])
+        #expect(Set(ready.keys) == ["baseURL", "redisURL", "socketURL", "faults", "variants"])
         #expect(ready["faults"] as? [String] == ["leaky-live", "no-events"])
         let base = try #require((ready["baseURL"] as? String).flatMap(URL.init(string:)))
         #expect((ready["socketURL"] as? String)?.hasSuffix("/socket.io/") == true)

@@ -40,7 +40,9 @@ public enum ProcessRunner {
         }
     }
 
-    /// Runs a command to completion (bounded by `timeout`) and returns its exit status and stdout.
+    /// Runs a command to completion (bounded by `timeout`) and returns its exit status and output.
+    /// Both pipes are read while the child runs, so a child that writes more than a pipe holds
+    /// (64 KiB) never blocks on a full pipe waiting for a reader that comes only after it exits.
     public static func run(_ executable: String, _ arguments: [String], timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -49,17 +51,37 @@ public enum ProcessRunner {
         process.standardOutput = out
         process.standardError = err
         let finished = Mutex(false)
+        let drained = DispatchGroup()
+        let collected = Mutex((stdout: Data(), stderr: Data()))
+        for (pipe, isOut) in [(out, true), (err, false)] {
+            drained.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.withLock { if isOut { $0.stdout = data } else { $0.stderr = data } }
+                drained.leave()
+            }
+        }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
             process.terminationHandler = { _ in continuation.resume() }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+            do { try process.run() } catch {
+                try? out.fileHandleForWriting.close()
+                try? err.fileHandleForWriting.close()
+                continuation.resume(throwing: error)
+            }
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
                 if !finished.withLock({ $0 }), process.isRunning { kill(process.processIdentifier, SIGKILL) }
             }
         }
         finished.withLock { $0 = true }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, stdout, stderr)
+        // A grandchild still holding the pipes must not hang the test: wait at most 10 s more.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                _ = drained.wait(timeout: .now() + 10)
+                continuation.resume()
+            }
+        }
+        let (stdout, stderr) = collected.withLock { ($0.stdout, $0.stderr) }
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }
 
@@ -67,5 +89,18 @@ public enum ProcessRunner {
 public enum AuditorBinary {
     public static var path: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("auditor").path
+    }
+}
+
+/// Runs `body`, then always awaits `cleanup`, whether `body` threw or not: a test's servers are
+/// stopped before the test ends (never a detached `defer { Task { … } }` that may outlive it).
+public func withCleanup<T>(_ cleanup: () async -> Void, _ body: () async throws -> T) async throws -> T {
+    do {
+        let result = try await body()
+        await cleanup()
+        return result
+    } catch {
+        await cleanup()
+        throw error
     }
 }

@@ -68,7 +68,9 @@ public struct LoadResult: Sendable, Codable {
         for name in Self.calls {
             guard let stats = calls[name], stats.intended > 0 else { continue }
             if stats.sent < stats.intended { return "\(name): sent \(stats.sent) of \(stats.intended) intended requests" }
-            if Double(stats.late) > 0.01 * Double(stats.intended) {
+            // 1 % late, but at least 2: in a small load one scheduling hiccup of the machine
+            // running the driver would otherwise void the whole measurement.
+            if Double(stats.late) > max(0.01 * Double(stats.intended), 2) {
                 return "\(name): \(stats.late) of \(stats.intended) requests left more than \(Int(Self.lateThresholdMs)) ms after their intended time"
             }
         }

@@ -31,7 +31,9 @@ final class WebSocketConnection: Sendable {
         let port = url.port ?? 80
         let (messages, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(4096))
         let upgraded = group.next().makePromise(of: Void.self)
-        let channel = try await ClientBootstrap(group: group)
+        let channel: Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelInitializer { channel in
                 let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 20) { channel, _ in
@@ -56,6 +58,12 @@ final class WebSocketConnection: Sendable {
                 }
             }
             .connect(host: host, port: port).get()
+        } catch {
+            // Never leave a promise behind (NIO treats that as a bug), and say what happened.
+            upgraded.fail(error)
+            continuation.finish()
+            throw error
+        }
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: HTTPClient.target(of: url))
         head.headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
         for (name, value) in headers { head.headers.replaceOrAdd(name: name, value: value) }

@@ -1,18 +1,18 @@
 """A real Socket.IO v4 server (python-socketio on aiohttp) for the auditor's client and probe tests.
 
 Usage: socketio_server.py [--location-handlers]
-Prints "READY <port>" once listening on 127.0.0.1 (a free port), then serves until killed.
+Prints "READY <port>" once listening on 127.0.0.1 (port 0: the kernel's choice), then serves until killed.
+python-socketio's defaults are kept: in particular it accepts only its own origin, as a deployment does.
 Tokens: any token but "bad" connects. With --location-handlers it has the seeds' forbidden
 journey handlers (003): they acknowledge and push trainerLocationUpdate / trainerTravelStarted.
 """
 import asyncio
-import socket
 import sys
 
 import socketio
 from aiohttp import web
 
-sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+sio = socketio.AsyncServer(async_mode="aiohttp")
 app = web.Application()
 sio.attach(app)
 travelling = {}  # the seeds' in-memory activeTravelSessions
@@ -44,13 +44,11 @@ if "--location-handlers" in sys.argv:
 
 
 async def main():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
     runner = web.AppRunner(app)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
     print(f"READY {port}", flush=True)
     await asyncio.Event().wait()
 
