@@ -97,7 +97,7 @@ struct FaultTests {
             let f = try await h.fixture()
             #expect(try await h.start(f).status == 201)
             #expect(try await h.update(f, f.studentHome.north(2000)).status == 201)
-            try await Task.sleep(for: .milliseconds(5100))
+            h.clock.advance(5.1)
             #expect(try await h.update(f, f.studentHome.north(12_000)).status == 201)
         }
     }

@@ -24,10 +24,16 @@ public struct RaceSender: Sendable {
         for _ in requests {
             connections.append(try await RaceConnection.open(host: host, port: port, on: loop, timeout: timeout))
         }
-        for connection in connections {
-            // Warm-up: a harmless GET of the root, so the connection is past any lazy set-up.
+        for index in connections.indices {
+            // Warm-up: a harmless GET of the root, so the connection is past any lazy set-up. A
+            // server that closes after every answer (`Connection: close` is allowed) gets a fresh,
+            // unwarmed connection instead: a cold start beats no start.
             let root = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/")!
-            _ = try await connection.exchange(Self.bytes(HTTPRequestSpec(method: "GET", url: root), keepAlive: true), timeout: timeout)
+            let warm = try await connections[index].exchange(Self.bytes(HTTPRequestSpec(method: "GET", url: root), keepAlive: true), timeout: timeout)
+            if warm.header("Connection")?.lowercased() == "close" || !connections[index].channel.isActive {
+                connections[index].channel.close(promise: nil)
+                connections[index] = try await RaceConnection.open(host: host, port: port, on: loop, timeout: timeout)
+            }
         }
         var pending: [EventLoopFuture<HTTPResponseData>] = []
         for (connection, request) in zip(connections, requests) {

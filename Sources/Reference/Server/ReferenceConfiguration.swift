@@ -16,6 +16,9 @@ public struct ReferenceConfiguration: Sendable {
     public var variants: Set<Variant> = []
     /// How long a store command may take before the call fails closed with 503.
     public var storeTimeout: TimeAmount = .seconds(1)
+    /// The clock of the rate window and the speed check (timestamps of points); tests move it
+    /// forward instead of sleeping through the 5 s window. Key TTLs always follow real time.
+    public var now: @Sendable () -> Date = Date.init
     /// Engine.IO heartbeat; tests shorten it to see pings quickly.
     public var pingInterval: Duration = .seconds(25)
     public var logLevel: Logger.Level = .notice

@@ -9,7 +9,6 @@ func buildRouter(service: JourneyService, variants: Set<Variant> = []) -> Router
     let router = Router(context: BasicRequestContext.self)
     router.middlewares.add(RequestTimingMiddleware())
     let style = AnswerStyle(variants: variants)
-    if variants.contains(.connectionClose) { router.middlewares.add(ConnectionCloseMiddleware()) }
     let sessions = router.group("api/v1/admin/sessions/:sessionId")
     sessions.post("start-journey") { request, context in
         await service.startJourney(sessionId: try context.parameters.require("sessionId"), authorization: request.headers[.authorization]).http(style)
@@ -60,14 +59,6 @@ struct AnswerStyle: Sendable {
     }
 }
 
-/// The variant `connection-close`: every answer closes its connection.
-struct ConnectionCloseMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[.connection] = "close"
-        return response
-    }
-}
 
 
 extension JourneyService {

@@ -40,7 +40,8 @@ public enum ReferenceServer {
 
         let events = EventPublisher(endpoint: configuration.eventBridgeEndpoint, faults: configuration.faults,
                                     variants: configuration.variants, logger: logger)
-        let service = JourneyService(store: store, events: events, faults: configuration.faults, variants: configuration.variants)
+        let service = JourneyService(store: store, events: events, faults: configuration.faults, variants: configuration.variants,
+                                     now: configuration.now)
         var socket = SocketIOEndpoint(service: service, faults: configuration.faults)
         socket.pingInterval = configuration.pingInterval
         let endpoint = socket
@@ -50,7 +51,7 @@ public enum ReferenceServer {
         let host = hostForURL(configuration.host)
         let app = Application(
             router: buildRouter(service: service, variants: variants),
-            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: [ArrivalStampHandler()]))) { request, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: Self.channelHandlers(variants)))) { request, _, _ in
                 guard SocketIOEndpoint.accepts(request) else { return .dontUpgrade }
                 // Not upgraded: the router answers it (400 "Not an accepted origin.").
                 if variants.contains(.socketOwnOrigin), !SocketIOEndpoint.acceptsOrigin(request) { return .dontUpgrade }
@@ -84,6 +85,11 @@ public enum ReferenceServer {
         }
         try await task.value
         throw ReferenceError.stoppedBeforeReady
+    }
+
+    /// Per connection: the arrival stamp, and under `connection-close` the handler that closes.
+    @Sendable static func channelHandlers(_ variants: Set<Variant>) -> [any RemovableChannelHandler] {
+        variants.contains(.connectionClose) ? [ConnectionCloseHandler(), ArrivalStampHandler()] : [ArrivalStampHandler()]
     }
 
     static func hostForURL(_ host: String) -> String {

@@ -1,5 +1,6 @@
 import TestSupport
 import Foundation
+import Synchronization
 import Probes
 import Reference
 import Testing
@@ -17,6 +18,8 @@ struct Harness: Sendable {
     let redis: RedisServer?
     let api: JourneyAPI
     let inspector: RedisInspector
+    /// The reference's clock for the rate window and speeds: `clock.advance(5.1)` instead of a sleep.
+    let clock: TestClock
 
     static func start(_ store: StoreKind = .embedded, faults: Set<Fault> = [], events: EventBridgeEndpoint? = nil,
                       redis shared: RedisServer? = nil) async throws -> Harness {
@@ -24,9 +27,11 @@ struct Harness: Sendable {
         if store == .redis, redis == nil { redis = try await RedisServer.start() }
         var configuration = ReferenceConfiguration(redisURL: store == .redis ? redis?.url : nil, eventBridgeEndpoint: events?.url, faults: faults)
         configuration.logLevel = .critical
+        let clock = TestClock()
+        configuration.now = { clock.now() }
         let reference = try await ReferenceServer.start(configuration)
         let inspector = try await RedisInspector.connect(try RedisURL(parsing: reference.addresses.redisURL))
-        return Harness(reference: reference, redis: redis, api: JourneyAPI(baseURL: reference.baseURL), inspector: inspector)
+        return Harness(reference: reference, redis: redis, api: JourneyAPI(baseURL: reference.baseURL), inspector: inspector, clock: clock)
     }
 
     func stop() async {
@@ -62,6 +67,13 @@ struct Harness: Sendable {
     func stopJourney(_ f: Fixture, token: String? = nil) async throws -> HTTPResponseData {
         try await api.send(.stopJourney, sessionId: f.sessionId, token: token ?? f.trainer.token)
     }
+}
+
+/// Real time plus an offset the test moves forward: the rate window passes without waiting for it.
+final class TestClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
 }
 
 /// Runs `body` against a fresh reference and always stops it, even when the body throws.
