@@ -92,7 +92,7 @@ let package = Package(
             dependencies: ["Probes", "Checks", "Reference", "Wire", "TestSupport"],
             exclude: ["Peers", "SourceTrees"]
         ),
-        .testTarget(name: "WireTests", dependencies: ["Wire", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(
             name: "ReferenceTests",
             dependencies: [
