@@ -47,8 +47,6 @@ public struct AuditRequest: Sendable {
 public enum AuditError: Error, CustomStringConvertible {
     case unknownRule(String, known: [String])
     case unknownProbe(rule: String, kind: String)
-    case targetUnreachable(String)
-    case fixturesFailed(String)
     case cannotListen(String)
     case badRedisURL(String)
     case cannotProxy(String)
@@ -58,8 +56,6 @@ public enum AuditError: Error, CustomStringConvertible {
         switch self {
         case .unknownRule(let id, let known): return "unknown rule '\(id)'; known: \(known.joined(separator: ", "))"
         case .unknownProbe(let rule, let kind): return "rule \(rule) names probe kind '\(kind)', which this auditor does not have"
-        case .targetUnreachable(let why): return "target unreachable: \(why)"
-        case .fixturesFailed(let why): return "could not get a fixture: \(why)"
         case .cannotListen(let why): return "cannot open the EventBridge endpoint: \(why)"
         case .badRedisURL(let why): return "redis.url: \(why)"
         case .cannotProxy(let why): return "cannot open the Redis fault proxy (the target reaches its Redis through it): \(why)"

@@ -1,6 +1,6 @@
 /// A switch that turns the reference into one of the wrong implementations the seeds describe.
 /// Each fault is what a rule must catch: the faulted reference is the auditor's own test target.
-public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
+public enum Fault: String, ReferenceSwitch {
     /// seeds/002 §Race condition: `EXISTS` then `SETEX`, two round trips, so concurrent starts both win.
     case checkThenSet = "check-then-set"
     /// seeds/002 §EventBridge error handling: a failed PutEvents is awaited and turns the answer into 500.
@@ -68,9 +68,4 @@ public enum Fault: String, CaseIterable, Sendable, Codable, Comparable {
     case wsStartHandler = "ws-start-handler"
     /// The store connection is never re-opened once it drops: after an outage every call is 503.
     case noStoreReconnect = "no-store-reconnect"
-
-    public static func < (a: Fault, b: Fault) -> Bool { a.rawValue < b.rawValue }
-
-    /// Every valid name, for usage errors.
-    public static var validNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

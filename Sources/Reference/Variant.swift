@@ -1,7 +1,7 @@
 /// A switch that makes the reference take the other side of a choice CONTRACT.md leaves open
 /// (§Open choices). A variant is a right implementation: every rule must pass on every variant,
 /// which is how the auditor proves it compares only what the contract pins.
-public enum Variant: String, CaseIterable, Sendable, Codable, Comparable {
+public enum Variant: String, ReferenceSwitch {
     /// `location:rate:{trainerId}` written right after the rate check, before the speed check
     /// (seeds/003's fix): an update refused for speed or a bad point still uses the 5 s window.
     case rateKeyAtCheck = "rate-key-at-check"
@@ -19,9 +19,4 @@ public enum Variant: String, CaseIterable, Sendable, Codable, Comparable {
     /// Events go out before the answer is written (the request gives the publish a head start,
     /// bounded; still after the state write and never awaited for its result).
     case eventsBeforeAnswer = "events-before-answer"
-
-    public static func < (a: Variant, b: Variant) -> Bool { a.rawValue < b.rawValue }
-
-    /// Every valid name, for usage errors.
-    public static var validNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

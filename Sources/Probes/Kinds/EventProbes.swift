@@ -16,10 +16,9 @@ struct EventBridgeFailureProbe: Probe {
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { Self.modes.count * 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
-        if let missing = run.eventsMissing {
-            throw ProbeError("\(missing), so EventBridge failures cannot be injected")
+        guard let endpoint = run.system.events, run.eventsMissing == nil else {
+            throw ProbeError("\(run.eventsMissing ?? "no EventBridge endpoint"), so EventBridge failures cannot be injected")
         }
-        guard let endpoint = run.system.events else { return }
         let bound = spec.number("maxMilliseconds", default: 3000) / 1000
         var starts: [String] = [], arrivals: [String] = [], stops: [String] = []
         var slowest = 0.0
