@@ -49,6 +49,7 @@ public enum AuditError: Error, CustomStringConvertible {
     case unknownProbe(rule: String, kind: String)
     case cannotListen(String)
     case badRedisURL(String)
+    case badTLS(String)
     case cannotProxy(String)
     case referenceFailed(String)
 
@@ -58,6 +59,7 @@ public enum AuditError: Error, CustomStringConvertible {
         case .unknownProbe(let rule, let kind): return "rule \(rule) names probe kind '\(kind)', which this auditor does not have"
         case .cannotListen(let why): return "cannot open the EventBridge endpoint: \(why)"
         case .badRedisURL(let why): return "redis.url: \(why)"
+        case .badTLS(let why): return why
         case .cannotProxy(let why): return "cannot open the Redis fault proxy (the target reaches its Redis through it): \(why)"
         case .referenceFailed(let why): return "the built-in reference could not start: \(why)"
         }
@@ -66,7 +68,7 @@ public enum AuditError: Error, CustomStringConvertible {
     /// Usage errors are the caller's to fix (64); the rest mean the audit could not complete (2).
     public var isUsageError: Bool {
         switch self {
-        case .unknownRule, .unknownProbe, .badRedisURL: return true
+        case .unknownRule, .unknownProbe, .badRedisURL, .badTLS: return true
         default: return false
         }
     }

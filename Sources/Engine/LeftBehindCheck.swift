@@ -14,7 +14,7 @@ enum LeftBehindCheck {
         var seen = Set<String>()
         let unique = sessions.filter { seen.insert($0.sessionId).inserted }
         let checked = Array(unique.prefix(limit))
-        if let url = system.redis, system.redisUnavailable == nil, let inspector = try? await RedisInspector.connect(url) {
+        if let url = system.redis, system.redisUnavailable == nil, let inspector = try? await RedisInspector.connect(url, tls: system.redisTLS) {
             defer { inspector.close() }
             let results = await read(checked) { f in try await inspector.exists(StateKeys.journeyActive(f.sessionId)) }
             return summary("EXISTS journey:active:{id}", checked, results, total: unique.count)

@@ -6,9 +6,9 @@ import Wire
 /// WRONGPASS and NOPERM all show here, once, instead of in every probe's evidence. The reason
 /// never contains the password (errors name the host and the server's words only).
 enum RedisReadCheck {
-    static func problem(_ url: RedisURL) async -> String? {
+    static func problem(_ url: RedisURL, tls: TLSClient?) async -> String? {
         do {
-            let inspector = try await RedisInspector.connect(url)
+            let inspector = try await RedisInspector.connect(url, tls: tls)
             defer { inspector.close() }
             try await inspector.ping()
             _ = try await inspector.ttl("auditor:read-check")

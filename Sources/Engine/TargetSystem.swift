@@ -20,6 +20,8 @@ struct TargetSystem {
         if let text = config.redisURL {
             do { redis = try RedisURL(parsing: text) } catch { throw AuditError.badRedisURL("\(error)") }
         }
+        let tls = try config.tls.map { try client($0, key: "tls") }
+        let redisTLS = try config.redisTLS.map { try client($0, key: "redis.tls") } ?? tls
         var events = request.targetEvents
         var owned: EventBridgeEndpoint?
         var eventsUnavailable: String?
@@ -47,14 +49,18 @@ struct TargetSystem {
             }
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
-        let prefetch = PrefetchedFixtureSource(source: FixtureSources.make(config.fixtures))
-        var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths), redis: redis, events: events,
-                                 fixtures: prefetch, socketURL: config.socketURL)
+        // One client for every request to the target: its TLS settings and `target.headers`.
+        var http = HTTPClient(timeout: .seconds(10), tls: tls)
+        http.extraHeaders = config.targetHeaders.sorted { $0.key < $1.key }
+        let prefetch = PrefetchedFixtureSource(source: FixtureSources.make(config.fixtures, client: http))
+        var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths, client: http), redis: redis,
+                                 events: events, fixtures: prefetch, socketURL: config.socketURL)
+        system.redisTLS = redisTLS
         system.eventsUnavailable = eventsUnavailable
         system.socketOrigin = config.socketOrigin
-        system.socketHeaders = config.socketHeaders
+        system.socketHeaders = config.targetHeaders.merging(config.socketHeaders) { _, socket in socket }
         system.sourcePaths = config.sourcePaths
-        system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths) }
+        system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
         system.storeSwitch = proxy
         system.scale = config.scale
         if config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
@@ -71,21 +77,44 @@ struct TargetSystem {
     /// auditor can read the target's Redis; if not, Redis facts are unobserved with the reason,
     /// and the audit goes on.
     mutating func preflight() async -> String? {
-        let client = HTTPClient(timeout: .seconds(10))
+        let client = system.api.client
         let live = system.api.request(.liveLocation, sessionId: "auditor-preflight", token: nil)
         for (what, request) in [("its base URL", HTTPRequestSpec(method: "GET", url: system.api.baseURL)), ("live polling", live)] {
-            do { _ = try await client.send(request) } catch {
-                return "the target did not answer \(what) (\(request.method) \(request.url.absoluteString)): \(WireErrors.plain(error))"
+            let response: HTTPResponseData
+            do { response = try await client.send(request) } catch {
+                var certificate: String?
+                if let endpoint = try? Endpoint(request.url, tls: client.tls) {
+                    certificate = await TLSDiagnosis.explain(error, host: endpoint.host, port: endpoint.port, tls: endpoint.tls)
+                }
+                return "the target did not answer \(what) (\(request.method) \(request.url.absoluteString)): \(certificate ?? WireErrors.plain(error))"
+            }
+            // The contract's calls answer where they are asked; a redirect would be followed by
+            // no app, so every status the audit saw would be the redirect's.
+            if what == "live polling", (300..<400).contains(response.status) {
+                let location = response.header("Location").map { " to \($0)" } ?? ""
+                return "the target redirects live polling (\(response.status)\(location)); the auditor does not follow redirects: set target.baseURL to the address that answers"
             }
         }
         do { try await prefetch.prefetch() } catch {
             return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
         }
-        if let url = system.redis, let problem = await RedisReadCheck.problem(url) {
+        if let url = system.redis, let problem = await RedisReadCheck.problem(url, tls: system.redisTLS) {
             system.redisUnavailable = "the auditor cannot read the target's Redis: \(problem)"
             warnings.append("\(system.redisUnavailable!): rules that read Redis are inconclusive.")
         }
         return nil
+    }
+
+    /// A usable TLS client, or a usage error naming the key (an unreadable CA file is the caller's to fix).
+    static func client(_ spec: TLSSpec, key: String) throws -> TLSClient {
+        do {
+            return try TLSClient(caFile: spec.caFile, clientCert: spec.clientCert, clientKey: spec.clientKey,
+                                 serverName: spec.serverName, insecureSkipVerify: spec.insecureSkipVerify)
+        } catch let error as TLSSetupError {
+            throw AuditError.badTLS(key == "tls" ? error.description : error.description.replacingOccurrences(of: "tls.", with: "\(key)."))
+        } catch {
+            throw AuditError.badTLS("\(key): \(WireErrors.plain(error))")
+        }
     }
 
     /// Every fixture the audit took from the target's supply, for the read-back at the end.
@@ -137,9 +166,10 @@ actor HeldFixture {
 
 /// The fixture source a config names.
 public enum FixtureSources {
-    public static func make(_ spec: FixtureSpec) -> any FixtureSource {
+    /// `client`: the target's TLS settings and headers, for fixtures over https.
+    public static func make(_ spec: FixtureSpec, client: HTTPClient = HTTPClient()) -> any FixtureSource {
         switch spec {
-        case .http(let url, let method, let headers): return HTTPFixtureSource(url: url, method: method, headers: headers)
+        case .http(let url, let method, let headers): return HTTPFixtureSource(url: url, method: method, headers: headers, client: client)
         case .command(let words): return CommandFixtureSource(command: words)
         case .fixed(let list): return StaticFixtureSource(fixtures: list)
         }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,9 +39,50 @@ public enum WireErrors {
             }
         case is NIOHTTPClientUpgradeError:
             return "the server did not accept the protocol upgrade"
+        case let error as NIOSSLExtraError where error == .failedToValidateHostname:
+            return "TLS: the server's certificate is not valid for the host name the auditor connected to"
+        case let error as NIOSSLExtraError where error == .cannotUseIPAddressInSNI:
+            return "TLS: tls.serverName must be a host name, not an IP address"
+        case let error as NIOSSLError:
+            return tls(error)
+        case is TLSSetupError:
+            return "\(error)"
         default:
             return "\(error)"
         }
+    }
+
+    /// BoringSSL's reason codes, in words; the code stays in brackets for a search.
+    static func tls(_ error: NIOSSLError) -> String {
+        switch error {
+        case .handshakeFailed(let boring):
+            let text = "\(boring)"
+            let reasons: [(String, String)] = [
+                ("CERTIFICATE_VERIFY_FAILED", "the server's certificate is not trusted"),
+                ("WRONG_VERSION_NUMBER", "the server does not speak TLS on this port (plain HTTP or plain Redis?)"),
+                ("CERTIFICATE_REQUIRED", "the server asks for a client certificate (tls.clientCert and tls.clientKey)"),
+                ("HANDSHAKE_FAILURE", "the server refused the handshake (no common protocol version or cipher)"),
+                ("UNKNOWN_CA", "the server does not trust the auditor's client certificate"),
+                ("BAD_CERTIFICATE", "the server refused the auditor's client certificate"),
+            ]
+            for (code, words) in reasons where text.contains(code) { return "TLS handshake failed: \(words) [\(code)]" }
+            return "TLS handshake failed (\(text))"
+        case .uncleanShutdown:
+            return "the connection closed without a TLS close_notify (the answer may be cut short)"
+        case .noSuchFilesystemObject, .failedToLoadCertificate, .failedToLoadPrivateKey:
+            return "TLS: a certificate or key file cannot be loaded"
+        default:
+            return "TLS error: \(error)"
+        }
+    }
+
+    static func isVerifyFailure(_ error: Error) -> Bool {
+        guard case .handshakeFailed(let boring)? = error as? NIOSSLError else { return false }
+        return "\(boring)".contains("CERTIFICATE_VERIFY_FAILED")
+    }
+
+    static func isHostnameFailure(_ error: Error) -> Bool {
+        (error as? NIOSSLExtraError) == .failedToValidateHostname
     }
 
     /// `invalidHeaderToken` → "invalid header token".

@@ -26,8 +26,14 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free port.")
     var port = 8080
 
-    @Option(name: .customLong("redis"), help: "Use this Redis (redis://[user:password@]host:port[/db]) instead of the embedded store.")
+    @Option(name: .customLong("redis"), help: "Use this Redis (redis://[user:password@]host:port[/db], rediss:// for TLS) instead of the embedded store.")
     var redis: String?
+
+    @Option(name: .customLong("redis-ca-file"), help: "Trust this CA (PEM) for a rediss:// Redis instead of the system's.")
+    var redisCAFile: String?
+
+    @Flag(help: "Start without reaching Redis; connect on first use (a Redis behind the auditor's fault proxy, which listens only during an audit).")
+    var lazyRedis = false
 
     @Option(name: .customLong("eventbridge-endpoint"), help: "Send PutEvents here (http://host:port); without it events are dropped with a log line.")
     var eventBridgeEndpoint: String?
@@ -47,6 +53,10 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0–65535, got \(port)") }
         if let redis { _ = try parsedRedisURL(redis) }
+        if redisCAFile != nil, redis.map({ (try? parsedRedisURL($0))?.usesTLS ?? false }) != true {
+            throw ValidationError("--redis-ca-file needs a rediss:// --redis")
+        }
+        if lazyRedis, redis == nil { throw ValidationError("--lazy-redis needs --redis") }
         if let eventBridgeEndpoint {
             guard let url = URL(string: eventBridgeEndpoint), url.scheme == "http", url.host != nil else {
                 throw ValidationError("--eventbridge-endpoint must be an http:// URL, got '\(eventBridgeEndpoint)'")
@@ -65,6 +75,10 @@ struct ReferenceServeCommand: AsyncParsableCommand {
             faults: Set(faults)
         )
         configuration.variants = Set(variants)
+        configuration.lazyRedis = lazyRedis
+        if let redisCAFile {
+            do { configuration.redisTLS = try TLSClient(caFile: redisCAFile) } catch { throw ValidationError("--redis-ca-file: \(error)") }
+        }
         configuration.storeTimeout = .milliseconds(Int64(storeTimeoutMs))
         configuration.logLevel = verbose ? .info : .notice
         do {

@@ -7,8 +7,15 @@ public struct AuditConfig: Sendable {
     public var instances: [URL] = []
     /// Overrides of CONTRACT.md's paths, by call name (startJourney, locationUpdate, liveLocation, arrived, stopJourney).
     public var paths: [String: String] = [:]
+    /// Headers sent with every request to the target (API, fixtures, race, load, Socket.IO
+    /// upgrade): a `Host` override, a WAF bypass token. Values never appear in a report.
+    public var targetHeaders: [String: String] = [:]
+    /// How the auditor verifies `https://` and `wss://`; nil: the system's CAs, full verification.
+    public var tls: TLSSpec?
     /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
     public var redisURL: String?
+    /// TLS for a `rediss://` URL; nil: the `tls:` settings (else the system's CAs).
+    public var redisTLS: TLSSpec?
     /// The journey-shaped load of JRN-SCALE-001; nil makes that rule not applicable.
     public var scale: ScaleSpec?
     /// A waivers file (accepted risks, each with an expiry).
@@ -35,6 +42,9 @@ public struct AuditConfig: Sendable {
         self.baseURL = baseURL
         self.fixtures = fixtures
     }
+
+    /// Whether every TLS connection of the audit is verified (false under `insecureSkipVerify`).
+    public var verifiesTLS: Bool { !(tls?.insecureSkipVerify ?? false) && !(redisTLS?.insecureSkipVerify ?? false) }
 }
 
 public struct HostPort: Sendable, Equatable, CustomStringConvertible {

@@ -25,10 +25,10 @@ public struct ConfigLoader {
         }
         let doc = Reader(node: root ?? Node.mapping(Node.Mapping([])), path: "", file: file, environment: environment)
         var warnings: [String] = []
-        try doc.mapping(allowed: ["target", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
+        try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
 
         let target = try doc.required("target")
-        try target.mapping(allowed: ["baseURL", "instances", "paths"], warnings: &warnings)
+        try target.mapping(allowed: ["baseURL", "instances", "paths", "headers"], warnings: &warnings)
         let baseURL = try target.required("baseURL").url()
         let fixtures = try fixtureSpec(try doc.required("fixtures"), warnings: &warnings)
         var config = AuditConfig(baseURL: baseURL, fixtures: fixtures)
@@ -44,15 +44,33 @@ public struct ConfigLoader {
                 config.paths[key] = path
             }
         }
+        for (key, value) in try target.optional("headers")?.entries() ?? [] {
+            guard Self.isToken(key) else { throw ConfigError(file: file, key: value.path, expected: "a header name", found: "'\(key)'") }
+            config.targetHeaders[key] = try value.string()
+        }
+        if let tls = doc.optional("tls") {
+            config.tls = try tlsSpec(tls, warnings: &warnings)
+            if config.tls?.insecureSkipVerify == true {
+                warnings.append("tls.insecureSkipVerify: the target's certificate is not verified; the certification says \"TLS not verified\".")
+            }
+        }
         if let redis = doc.optional("redis") {
-            try redis.mapping(allowed: ["url", "proxy"], warnings: &warnings)
+            try redis.mapping(allowed: ["url", "proxy", "tls"], warnings: &warnings)
+            if let tls = redis.optional("tls") {
+                config.redisTLS = try tlsSpec(tls, warnings: &warnings)
+                if config.redisTLS?.insecureSkipVerify == true {
+                    warnings.append("redis.tls.insecureSkipVerify: the Redis certificate is not verified; the certification says \"TLS not verified\".")
+                }
+            }
             if let proxy = redis.optional("proxy") {
                 try proxy.mapping(allowed: ["listen", "upstream"], warnings: &warnings)
                 config.redisProxy = (try proxy.required("listen").hostPort(), try proxy.required("upstream").hostPort())
             }
             if let url = redis.optional("url") {
                 let text = try url.string()
-                guard text.hasPrefix("redis://") else { throw ConfigError(file: file, key: url.path, expected: "a redis:// URL", found: "another scheme") }
+                guard text.hasPrefix("redis://") || text.hasPrefix("rediss://") else {
+                    throw ConfigError(file: file, key: url.path, expected: "a redis:// or rediss:// URL", found: "another scheme")
+                }
                 config.redisURL = text
             }
         }
@@ -98,6 +116,33 @@ public struct ConfigLoader {
         }
         config.warnings = warnings
         return config
+    }
+
+    /// `tls:`: files relative to the config file's directory; a certificate without its key (or
+    /// the reverse) is an error here, not a handshake failure later.
+    private func tlsSpec(_ node: Reader, warnings: inout [String]) throws -> TLSSpec {
+        try node.mapping(allowed: TLSSpec.keys, warnings: &warnings)
+        let base = URL(fileURLWithPath: node.file).deletingLastPathComponent()
+        func path(_ key: String) throws -> String? {
+            guard let child = node.optional(key) else { return nil }
+            let text = try child.string()
+            guard !text.isEmpty else { throw ConfigError(file: node.file, key: child.path, expected: "a file path", found: "an empty string") }
+            return text.hasPrefix("/") ? text : base.appendingPathComponent(text).path
+        }
+        var spec = TLSSpec(caFile: try path("caFile"), clientCert: try path("clientCert"), clientKey: try path("clientKey"),
+                           serverName: try node.optional("serverName")?.string(),
+                           insecureSkipVerify: try node.optional("insecureSkipVerify")?.bool() ?? false)
+        if (spec.clientCert == nil) != (spec.clientKey == nil) {
+            let missing = spec.clientCert == nil ? "clientCert" : "clientKey"
+            throw ConfigError(file: node.file, key: "\(node.path).\(missing)", expected: "clientCert and clientKey together (mTLS)", found: "only one of them")
+        }
+        if spec.serverName?.isEmpty == true { spec.serverName = nil }
+        return spec
+    }
+
+    /// An HTTP field name (RFC 9110 §5.1: a token).
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
     }
 
     /// `exclude: [{rule, justification, owner, expires}]`: all four are required.

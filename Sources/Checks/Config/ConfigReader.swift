@@ -92,6 +92,16 @@ struct Reader {
         return value
     }
 
+    /// `true` or `false` (YAML's yes/no/on/off are not accepted: they are a classic surprise).
+    func bool() throws -> Bool {
+        let text = try string()
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw error("true or false", "'\(text)'")
+        }
+    }
+
     func url(schemes: [String] = ["http", "https"]) throws -> URL {
         let text = try string()
         guard let url = URL(string: text), let scheme = url.scheme, schemes.contains(scheme), url.host != nil else {

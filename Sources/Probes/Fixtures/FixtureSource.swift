@@ -33,12 +33,16 @@ public struct HTTPFixtureSource: FixtureSource {
     let url: URL
     let method: String
     let headers: [String: String]
-    let client = HTTPClient(timeout: .seconds(15))
+    /// The target's client (TLS, `target.headers`) with a fixture's patience.
+    let client: HTTPClient
 
-    public init(url: URL, method: String = "POST", headers: [String: String] = [:]) {
+    public init(url: URL, method: String = "POST", headers: [String: String] = [:], client: HTTPClient = HTTPClient()) {
         self.url = url
         self.method = method
         self.headers = headers
+        var client = client
+        client.timeout = .seconds(15)
+        self.client = client
     }
 
     public func next() async throws -> ProbeFixture {
@@ -46,12 +50,18 @@ public struct HTTPFixtureSource: FixtureSource {
         do {
             response = try await client.send(HTTPRequestSpec(method: method, url: url, headers: headers.sorted { $0.key < $1.key }))
         } catch {
-            throw FixtureError("fixture request to \(url.absoluteString) failed: \(error)")
+            throw FixtureError("fixture request to \(url.absoluteString) failed: \(WireErrors.plain(error))")
         }
         guard (200..<300).contains(response.status) else {
             throw FixtureError("fixture request to \(url.absoluteString) answered \(response.status)")
         }
         return try ProbeFixture.decode(response.bodyText, source: url.absoluteString)
+    }
+
+    private var batchClient: HTTPClient {
+        var slow = client
+        slow.timeout = .seconds(120)
+        return slow
     }
 
     /// Asks for `?count=N` first (the reference's batch form); falls back to one request each.
@@ -61,7 +71,7 @@ public struct HTTPFixtureSource: FixtureSource {
         let existing = components?.queryItems ?? []
         components?.queryItems = existing + [URLQueryItem(name: "count", value: String(count))]
         if let batchURL = components?.url,
-           let response = try? await HTTPClient(timeout: .seconds(120)).send(HTTPRequestSpec(method: method, url: batchURL, headers: headers.sorted { $0.key < $1.key })),
+           let response = try? await batchClient.send(HTTPRequestSpec(method: method, url: batchURL, headers: headers.sorted { $0.key < $1.key })),
            response.status == 201, let batch = try? JSONDecoder().decode(Batch.self, from: Data(response.body)), batch.fixtures.count == count {
             return batch.fixtures
         }

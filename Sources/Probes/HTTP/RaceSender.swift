@@ -11,28 +11,42 @@ import Wire
 /// until its last byte arrives, so connection set-up and request writing drop out of the spread.
 public struct RaceSender: Sendable {
     public var timeout: TimeAmount = .seconds(10)
+    /// For `https://`: the held byte is then the last byte of the *plaintext*; NIOSSL seals it in a
+    /// record of its own, so the server still cannot act on the request before it arrives.
+    public var tls: TLSClient?
+    /// `target.headers`, sent with every request (the request's own headers win).
+    public var extraHeaders: [(String, String)] = []
 
-    public init() {}
+    public init(tls: TLSClient? = nil, extraHeaders: [(String, String)] = []) {
+        self.tls = tls
+        self.extraHeaders = extraHeaders
+    }
+
+    /// The sender the API's client implies: its TLS settings and extra headers.
+    public init(for client: HTTPClient) {
+        self.init(tls: client.tls, extraHeaders: client.extraHeaders)
+    }
 
     public func send(_ requests: [HTTPRequestSpec]) async throws -> [HTTPResponseData] {
-        guard let first = requests.first, let host = first.url.host, first.url.scheme == "http" else { return [] }
-        let port = first.url.port ?? 80
+        guard let first = requests.first else { return [] }
+        let endpoint = try Endpoint(first.url, tls: tls)
+        let requests = requests.map { $0.adding(extraHeaders) }
         // One event loop for every connection, so the release is one loop pass with no hand-off.
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var connections: [RaceConnection] = []
         defer { for connection in connections { connection.channel.close(promise: nil) } }
         for _ in requests {
-            connections.append(try await RaceConnection.open(host: host, port: port, on: loop, timeout: timeout))
+            connections.append(try await RaceConnection.open(endpoint, on: loop, timeout: timeout))
         }
+        // Warm-up: a harmless GET of the root (with the TLS handshake done), so the connection is
+        // past any lazy set-up. A server that closes after every answer (`Connection: close` is
+        // allowed) gets a fresh, unwarmed connection instead: a cold start beats no start.
+        let root = HTTPRequestSpec(method: "GET", url: URL(string: "/", relativeTo: first.url)?.absoluteURL ?? first.url).adding(extraHeaders)
         for index in connections.indices {
-            // Warm-up: a harmless GET of the root, so the connection is past any lazy set-up. A
-            // server that closes after every answer (`Connection: close` is allowed) gets a fresh,
-            // unwarmed connection instead: a cold start beats no start.
-            let root = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/")!
-            let warm = try await connections[index].exchange(Self.bytes(HTTPRequestSpec(method: "GET", url: root), keepAlive: true), timeout: timeout)
+            let warm = try await connections[index].exchange(Self.bytes(root, keepAlive: true), timeout: timeout)
             if warm.header("Connection")?.lowercased() == "close" || !connections[index].channel.isActive {
                 connections[index].channel.close(promise: nil)
-                connections[index] = try await RaceConnection.open(host: host, port: port, on: loop, timeout: timeout)
+                connections[index] = try await RaceConnection.open(endpoint, on: loop, timeout: timeout)
             }
         }
         var pending: [EventLoopFuture<HTTPResponseData>] = []
@@ -54,7 +68,8 @@ public struct RaceSender: Sendable {
     /// The request's wire form (RFC 9112): request line, headers, body.
     static func bytes(_ request: HTTPRequestSpec, keepAlive: Bool) -> [UInt8] {
         var text = "\(request.method) \(HTTPClient.target(of: request.url)) HTTP/1.1\r\n"
-        text += "Host: \(request.url.host ?? "")\(request.url.port.map { ":\($0)" } ?? "")\r\n"
+        // A `Host` among the request's headers (target.headers) replaces the URL's authority.
+        if !request.headers.contains(where: { $0.0.lowercased() == "host" }) { text += "Host: \(Endpoint.hostHeader(request.url))\r\n" }
         text += "Connection: \(keepAlive ? "keep-alive" : "close")\r\n"
         text += "Content-Length: \(request.body.count)\r\n"
         for (name, value) in request.headers { text += "\(name): \(value)\r\n" }
@@ -68,7 +83,7 @@ struct RaceConnection {
     let channel: Channel
     let collector: ResponseQueue
 
-    static func open(host: String, port: Int, on loop: EventLoop, timeout: TimeAmount) async throws -> RaceConnection {
+    static func open(_ endpoint: Endpoint, on loop: EventLoop, timeout: TimeAmount) async throws -> RaceConnection {
         let collector = ResponseQueue()
         let channel = try await ClientBootstrap(group: loop)
             .connectTimeout(timeout)
@@ -76,12 +91,14 @@ struct RaceConnection {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RawBytesWriter())
+                    // Added at the front, below the raw writer: the bytes it writes are encrypted.
+                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
                     try channel.pipeline.syncOperations.addHandler(RequestPartSink())
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: collector))
                 }
             }
-            .connect(host: host, port: port).get()
+            .connect(host: endpoint.host, port: endpoint.port).get()
         return RaceConnection(channel: channel, collector: collector)
     }
 

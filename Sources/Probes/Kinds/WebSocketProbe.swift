@@ -51,7 +51,8 @@ struct WebSocketHandlersProbe: Probe {
 
     private func connect(_ url: URL, _ token: String, as role: String, _ run: ProbeRun) async throws -> SocketIOSession {
         do {
-            let session = try await SocketIOSession.connect(url, token: token, origin: run.system.socketOrigin, headers: run.system.socketHeaders)
+            let session = try await SocketIOSession.connect(url, token: token, origin: run.system.socketOrigin, headers: run.system.socketHeaders,
+                                                          tls: run.system.api.client.tls)
             run.log(.socket, "connect", "40{token}", credential: role, result: "connected")
             return session
         } catch {

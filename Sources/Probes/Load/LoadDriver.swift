@@ -48,7 +48,10 @@ public struct LoadDriver: Sendable {
         let (api, maxInFlight) = (self.api, spec.maxInFlight)
         // Kept-alive connections, as the app's HTTP stack has them: a handshake per request would
         // measure the driver's connection churn, not the service.
-        let client = KeepAliveHTTPClient(host: api.baseURL.host ?? "127.0.0.1", port: api.baseURL.port ?? 80)
+        // A base URL no client can reach was refused by the preflight; nothing sent is inconclusive.
+        guard let client = try? KeepAliveHTTPClient(baseURL: api.baseURL, tls: api.client.tls, extraHeaders: api.client.extraHeaders) else {
+            return state.result.withLock { $0 }
+        }
         defer { Task { await client.close() } }
         let start = clock.now
         await withTaskGroup(of: Void.self) { group in

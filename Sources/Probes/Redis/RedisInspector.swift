@@ -8,8 +8,8 @@ import Wire
 public struct RedisInspector: Sendable {
     private let connection: RESPConnection
 
-    public static func connect(_ url: RedisURL, timeout: TimeAmount = .seconds(2)) async throws -> RedisInspector {
-        RedisInspector(connection: try await RESPConnection.connect(to: url, timeout: timeout))
+    public static func connect(_ url: RedisURL, tls: TLSClient? = nil, timeout: TimeAmount = .seconds(2)) async throws -> RedisInspector {
+        RedisInspector(connection: try await RESPConnection.connect(to: url, tls: tls, timeout: timeout))
     }
 
     private init(connection: RESPConnection) { self.connection = connection }

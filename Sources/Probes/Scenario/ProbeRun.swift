@@ -143,7 +143,7 @@ public final class ProbeRun: Sendable {
             if naive {
                 responses = try await NaiveSender.send(request, count: count, client: system.api.client)
             } else {
-                responses = try await RaceSender().send(Array(repeating: request, count: count))
+                responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
             }
         } catch {
             throw ProbeError("\(label): the burst to \(system.name) failed (\(error))")
@@ -231,7 +231,7 @@ public final class ProbeRun: Sendable {
     private func redisFact(_ request: String, _ read: (RedisInspector) async throws -> Int) async -> Int? {
         guard let url = system.redis, system.redisUnavailable == nil else { return nil }
         do {
-            let inspector = try await inspectorSlot.inspector(url)
+            let inspector = try await inspectorSlot.inspector(url, tls: system.redisTLS)
             let value = try await read(inspector)
             state.withLock { $0.transcript.append(Exchange(kind: .redis, label: "read", request: request, result: String(value))) }
             return value
@@ -280,9 +280,9 @@ public final class ProbeRun: Sendable {
 actor InspectorSlot {
     private var inspector: RedisInspector?
 
-    func inspector(_ url: RedisURL) async throws -> RedisInspector {
+    func inspector(_ url: RedisURL, tls: TLSClient?) async throws -> RedisInspector {
         if let inspector { return inspector }
-        let fresh = try await RedisInspector.connect(url)
+        let fresh = try await RedisInspector.connect(url, tls: tls)
         inspector = fresh
         return fresh
     }

@@ -8,6 +8,8 @@ public struct ProbeSystem: Sendable {
     public var api: JourneyAPI
     /// Read-only access to its Redis; nil makes every Redis fact unobserved.
     public var redis: RedisURL?
+    /// TLS for a `rediss://` Redis (`redis.tls`, else `tls:`); nil trusts the system's CAs.
+    public var redisTLS: TLSClient?
     /// Set when the auditor found at the start that it cannot read that Redis (refused, NOAUTH,
     /// NOPERM…): every Redis fact is unobserved with this reason, at once.
     public var redisUnavailable: String?

@@ -26,11 +26,12 @@ public final class SocketIOSession: Sendable {
     /// Connects and joins the main namespace with `{token}` auth; throws when refused or silent.
     /// `origin`: the `Origin` header (nil: the socket URL's own `http(s)://host:port`, which
     /// python-engineio's default same-origin check accepts); `headers`: more upgrade headers.
+    /// `tls`: for `wss://` (nil trusts the system's CAs).
     public static func connect(_ url: URL, token: String, origin: String? = nil, headers: [String: String] = [:],
-                               timeout: Duration = .seconds(5)) async throws -> SocketIOSession {
+                               tls: TLSClient? = nil, timeout: Duration = .seconds(5)) async throws -> SocketIOSession {
         let session = SocketIOSession(auth: ["token": token])
         let upgrade = [("Origin", origin ?? Self.ownOrigin(url))] + headers.sorted { $0.key < $1.key }
-        try await session.open(Self.engineURL(url), headers: upgrade, timeout: timeout)
+        try await session.open(Self.engineURL(url), headers: upgrade, tls: tls, timeout: timeout)
         return session
     }
 
@@ -53,10 +54,10 @@ public final class SocketIOSession: Sendable {
         return "\(secure ? "https" : "http")://\(host.contains(":") ? "[\(host)]" : host)\(port.map { ":\($0)" } ?? "")"
     }
 
-    private func open(_ url: URL, headers: [(String, String)], timeout: Duration) async throws {
+    private func open(_ url: URL, headers: [(String, String)], tls: TLSClient?, timeout: Duration) async throws {
         let connection: WebSocketConnection
         do {
-            connection = try await WebSocketConnection.connect(url, headers: headers, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
+            connection = try await WebSocketConnection.connect(url, headers: headers, tls: tls, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
         } catch let refused as WebSocketUpgradeRefused {
             throw SocketIOError.refused(refused.description)
         } catch {

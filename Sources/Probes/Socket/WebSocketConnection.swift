@@ -23,12 +23,9 @@ final class WebSocketConnection: Sendable {
 
     /// Connects and upgrades; throws `WebSocketUpgradeRefused` with the server's answer when it
     /// does not switch protocols.
-    static func connect(_ url: URL, headers: [(String, String)], timeout: TimeAmount,
+    static func connect(_ url: URL, headers: [(String, String)], tls: TLSClient? = nil, timeout: TimeAmount,
                         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> WebSocketConnection {
-        guard let host = url.host, url.scheme == "ws" || url.scheme == "http" else {
-            throw HTTPClientError.unsupportedURL(url.absoluteString)
-        }
-        let port = url.port ?? 80
+        let endpoint = try Endpoint(url, tls: tls)
         let (messages, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(4096))
         let upgraded = group.next().makePromise(of: Void.self)
         let channel: Channel
@@ -51,13 +48,14 @@ final class WebSocketConnection: Sendable {
                     }
                 })
                 return channel.eventLoop.makeCompletedFuture {
+                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
                     // The server's first frame (Engine.IO's open packet) often shares a TCP segment with
                     // the 101 answer: the HTTP decoder must hand those bytes on, not drop them.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, withClientUpgrade: configuration)
                     try channel.pipeline.syncOperations.addHandler(UpgradeRefusalCollector(promise: upgraded))
                 }
             }
-            .connect(host: host, port: port).get()
+            .connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
             // Never leave a promise behind (NIO treats that as a bug), and say what happened.
             upgraded.fail(error)
@@ -65,7 +63,7 @@ final class WebSocketConnection: Sendable {
             throw error
         }
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: HTTPClient.target(of: url))
-        head.headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
+        head.headers.add(name: "Host", value: Endpoint.hostHeader(url))
         for (name, value) in headers { head.headers.replaceOrAdd(name: name, value: value) }
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)

@@ -9,6 +9,11 @@ public struct ReferenceConfiguration: Sendable {
     public var port = 0
     /// A real Redis; nil means the embedded store (also served read-only over RESP on loopback).
     public var redisURL: RedisURL?
+    /// TLS for a `rediss://` Redis: its CA (nil: the system's CAs).
+    public var redisTLS: TLSClient?
+    /// Start without reaching Redis (connect on first use): for a Redis reached through the
+    /// auditor's fault proxy, which listens only while an audit runs.
+    public var lazyRedis = false
     /// Where PutEvents go; nil means events are dropped with a log line.
     public var eventBridgeEndpoint: URL?
     public var faults: Set<Fault> = []

@@ -25,8 +25,11 @@ public enum ReferenceServer {
         let storeURL: String
         var embeddedServer: EmbeddedStoreServer?
         if let url = configuration.redisURL {
-            let redis = RedisStore(url: url, timeout: configuration.storeTimeout, reconnect: !configuration.faults.contains(.noStoreReconnect))
-            do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+            let redis = RedisStore(url: url, tls: configuration.redisTLS, timeout: configuration.storeTimeout,
+                                   reconnect: !configuration.faults.contains(.noStoreReconnect))
+            if !configuration.lazyRedis {
+                do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+            }
             store = redis
             storeURL = url.description
         } else {

@@ -9,8 +9,9 @@ public final class RedisStore: JourneyStore {
     private let connections: ConnectionSlot
 
     /// `reconnect: false` is the fault `no-store-reconnect`: once the connection drops, it stays down.
-    public init(url: RedisURL, timeout: TimeAmount = .seconds(1), reconnect: Bool = true) {
-        connections = ConnectionSlot(url: url, timeout: timeout, reconnect: reconnect)
+    /// `tls`: for a `rediss://` URL (nil: the system's CAs).
+    public init(url: RedisURL, tls: TLSClient? = nil, timeout: TimeAmount = .seconds(1), reconnect: Bool = true) {
+        connections = ConnectionSlot(url: url, tls: tls, timeout: timeout, reconnect: reconnect)
     }
 
     public func get(_ key: String) async throws -> String? {
@@ -80,7 +81,7 @@ public final class RedisStore: JourneyStore {
         } catch let error as StoreUnavailable {
             throw error
         } catch {
-            throw StoreUnavailable("\(error)")
+            throw StoreUnavailable(WireErrors.plain(error))
         }
     }
 }
@@ -88,14 +89,16 @@ public final class RedisStore: JourneyStore {
 /// Holds the live connection; concurrent callers share one connect attempt.
 actor ConnectionSlot {
     private let url: RedisURL
+    private let tls: TLSClient?
     private let timeout: TimeAmount
     private let reconnect: Bool
     private var connection: RESPConnection?
     private var connecting: Task<RESPConnection, Error>?
     private var everConnected = false
 
-    init(url: RedisURL, timeout: TimeAmount, reconnect: Bool) {
+    init(url: RedisURL, tls: TLSClient?, timeout: TimeAmount, reconnect: Bool) {
         self.url = url
+        self.tls = tls
         self.timeout = timeout
         self.reconnect = reconnect
     }
@@ -105,7 +108,7 @@ actor ConnectionSlot {
         connection = nil
         if everConnected, !reconnect { throw StoreUnavailable("the store connection was lost and is not re-opened") }
         if let connecting { return try await connecting.value }
-        let task = Task { [url, timeout] in try await RESPConnection.connect(to: url, timeout: timeout) }
+        let task = Task { [url, tls, timeout] in try await RESPConnection.connect(to: url, tls: tls, timeout: timeout) }
         connecting = task
         defer { connecting = nil }
         let fresh = try await task.value

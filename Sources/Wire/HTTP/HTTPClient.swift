@@ -7,23 +7,28 @@ import NIOPosix
 ///
 /// One connection per request keeps every exchange independent (a probe never inherits a
 /// connection another probe poisoned) and makes the deadline simple: when it fires, the
-/// channel is closed and the caller gets `timedOut`.
+/// channel is closed and the caller gets `timedOut`. Redirects are answers like any other: the
+/// contract pins the status of each call, so a 301 is evidence, never followed.
 public struct HTTPClient: Sendable {
     public var timeout: TimeAmount
+    /// For `https://` URLs; nil trusts the system's CAs.
+    public var tls: TLSClient?
+    /// Sent with every request (`target.headers`: a Host override, a WAF bypass token); a header
+    /// the request sets itself wins.
+    public var extraHeaders: [(String, String)] = []
     private let group: EventLoopGroup
 
-    public init(timeout: TimeAmount = .seconds(10), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(timeout: TimeAmount = .seconds(10), tls: TLSClient? = nil, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.timeout = timeout
+        self.tls = tls
         self.group = group
     }
 
     public func send(_ request: HTTPRequestSpec) async throws -> HTTPResponseData {
-        guard request.url.scheme == "http", let host = request.url.host else {
-            throw HTTPClientError.unsupportedURL(request.url.absoluteString)
-        }
-        let connection = try await PooledConnection.open(host: host, port: request.url.port ?? 80, timeout: timeout, group: group)
+        let endpoint = try Endpoint(request.url, tls: tls)
+        let connection = try await PooledConnection.open(endpoint, timeout: timeout, group: group)
         defer { connection.channel.close(promise: nil) }
-        var oneShot = request
+        var oneShot = request.adding(extraHeaders)
         oneShot.headers.append(("Connection", "close"))
         return try await connection.exchange(oneShot, timeout: timeout)
     }

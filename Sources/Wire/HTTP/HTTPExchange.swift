@@ -13,6 +13,16 @@ public struct HTTPRequestSpec: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// The request with `extra` headers added, except those it already sets (names compared
+    /// case-insensitively): the request's own `Authorization` or `Host` always wins.
+    public func adding(_ extra: [(String, String)]) -> HTTPRequestSpec {
+        var copy = self
+        for (name, value) in extra where !headers.contains(where: { $0.0.caseInsensitiveCompare(name) == .orderedSame }) {
+            copy.headers.append((name, value))
+        }
+        return copy
+    }
 }
 
 /// What came back: status, headers (names as sent, looked up case-insensitively) and the body.
@@ -47,7 +57,7 @@ public enum HTTPClientError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unsupportedURL(let url): return "unsupported URL \(url) (http:// only)"
+        case .unsupportedURL(let url): return "unsupported URL \(url) (http://, https://, ws:// or wss:// with a host)"
         case .timedOut(let seconds): return "no answer within \(String(format: "%g", seconds)) s"
         case .connectionClosed: return "the connection closed before a full answer"
         case .bodyTooLarge(let limit): return "the answer's body is larger than \(limit / (1 << 20)) MiB"

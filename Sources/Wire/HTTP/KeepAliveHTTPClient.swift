@@ -11,15 +11,19 @@ public final class KeepAliveHTTPClient: Sendable {
     private let pool: ConnectionPool
     public let timeout: TimeAmount
 
-    public init(host: String, port: Int, timeout: TimeAmount = .seconds(10)) {
-        self.pool = ConnectionPool(host: host, port: port, timeout: timeout)
+    private let extraHeaders: [(String, String)]
+
+    /// Every request must go to `baseURL`'s host, port and scheme (https: TLS with `tls`).
+    public init(baseURL: URL, tls: TLSClient? = nil, extraHeaders: [(String, String)] = [], timeout: TimeAmount = .seconds(10)) throws {
+        self.pool = ConnectionPool(endpoint: try Endpoint(baseURL, tls: tls), timeout: timeout)
         self.timeout = timeout
+        self.extraHeaders = extraHeaders
     }
 
     public func send(_ request: HTTPRequestSpec) async throws -> HTTPResponseData {
         let connection = try await pool.acquire()
         do {
-            let response = try await connection.exchange(request, timeout: timeout)
+            let response = try await connection.exchange(request.adding(extraHeaders), timeout: timeout)
             let reusable = response.header("Connection")?.lowercased() != "close" && connection.channel.isActive
             await pool.release(connection, reusable: reusable)
             return response
@@ -33,14 +37,12 @@ public final class KeepAliveHTTPClient: Sendable {
 }
 
 actor ConnectionPool {
-    private let host: String
-    private let port: Int
+    private let endpoint: Endpoint
     private let timeout: TimeAmount
     private var idle: [PooledConnection] = []
 
-    init(host: String, port: Int, timeout: TimeAmount) {
-        self.host = host
-        self.port = port
+    init(endpoint: Endpoint, timeout: TimeAmount) {
+        self.endpoint = endpoint
         self.timeout = timeout
     }
 
@@ -48,7 +50,7 @@ actor ConnectionPool {
         while let connection = idle.popLast() {
             if connection.channel.isActive { return connection }
         }
-        return try await PooledConnection.open(host: host, port: port, timeout: timeout)
+        return try await PooledConnection.open(endpoint, timeout: timeout)
     }
 
     func release(_ connection: PooledConnection, reusable: Bool) {
@@ -67,7 +69,7 @@ struct PooledConnection: Sendable {
     let channel: Channel
     let queue: ResponseQueue
 
-    static func open(host: String, port: Int, timeout: TimeAmount,
+    static func open(_ endpoint: Endpoint, timeout: TimeAmount,
                      group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> PooledConnection {
         let queue = ResponseQueue()
         let channel = try await ClientBootstrap(group: group)
@@ -75,19 +77,21 @@ struct PooledConnection: Sendable {
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
                 }
             }
-            .connect(host: host, port: port).get()
+            .connect(host: endpoint.host, port: endpoint.port).get()
         return PooledConnection(channel: channel, queue: queue)
     }
 
     func exchange(_ request: HTTPRequestSpec, timeout: TimeAmount) async throws -> HTTPResponseData {
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: request.url.port.map { "\(request.url.host ?? ""):\($0)" } ?? (request.url.host ?? ""))
+        // A `Host` among the request's headers (target.headers) replaces the URL's authority.
+        headers.add(name: "Host", value: Endpoint.hostHeader(request.url))
         headers.add(name: "Content-Length", value: String(request.body.count))
-        for (name, value) in request.headers { headers.add(name: name, value: value) }
+        for (name, value) in request.headers { headers.replaceOrAdd(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: HTTPClient.target(of: request.url), headers: headers)
         let (channel, queue, body) = (self.channel, self.queue, request.body)
         let future = try await channel.eventLoop.submit {

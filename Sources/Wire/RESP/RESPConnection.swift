@@ -31,17 +31,21 @@ public final class RESPConnection: Sendable {
         self.timeout = timeout
     }
 
-    /// Connects, then authenticates and selects the database the URL names.
+    /// Connects, then authenticates and selects the database the URL names. A `rediss://` URL
+    /// runs over TLS with `tls` (nil: the system's CAs).
     public static func connect(
         to url: RedisURL,
+        tls: TLSClient? = nil,
         timeout: TimeAmount = .seconds(1),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RESPConnection {
+        let secure = url.usesTLS ? (tls ?? .systemDefault) : nil
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try secure?.addHandler(to: channel.pipeline.syncOperations, host: url.host)
                     try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
                 }
             }

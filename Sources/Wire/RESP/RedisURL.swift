@@ -1,26 +1,31 @@
 import Foundation
 
 /// `redis://[user[:password]@]host[:port][/db]`, the form Redis clients accept
-/// (https://www.iana.org/assignments/uri-schemes/prov/redis).
+/// (https://www.iana.org/assignments/uri-schemes/prov/redis), and `rediss://` for Redis over TLS
+/// (ElastiCache with in-transit encryption, redis-server's `tls-port`).
 public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var user: String?
     public var password: String?
     public var database: Int
+    /// `rediss://`: the connection runs over TLS.
+    public var usesTLS: Bool
 
-    public init(host: String, port: Int, user: String? = nil, password: String? = nil, database: Int = 0) {
+    public init(host: String, port: Int, user: String? = nil, password: String? = nil, database: Int = 0, usesTLS: Bool = false) {
         self.host = host
         self.port = port
         self.user = user
         self.password = password
         self.database = database
+        self.usesTLS = usesTLS
     }
 
     public init(parsing text: String) throws {
-        guard let components = URLComponents(string: text), components.scheme == "redis" else {
-            throw RESPConnectionError.badURL("expected redis://host:port[/db], got '\(Self.redacting(text))'")
+        guard let components = URLComponents(string: text), components.scheme == "redis" || components.scheme == "rediss" else {
+            throw RESPConnectionError.badURL("expected redis://host:port[/db] or rediss://…, got '\(Self.redacting(text))'")
         }
+        self.usesTLS = components.scheme == "rediss"
         guard let host = components.host, !host.isEmpty else {
             throw RESPConnectionError.badURL("no host in '\(Self.redacting(text))'")
         }
@@ -45,7 +50,7 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         if let user { auth = user }
         if password != nil { auth += ":***" }
         if !auth.isEmpty { auth += "@" }
-        return "redis://\(auth)\(host):\(port)" + (database == 0 ? "" : "/\(database)")
+        return "\(usesTLS ? "rediss" : "redis")://\(auth)\(host):\(port)" + (database == 0 ? "" : "/\(database)")
     }
 
     /// Masks the password of a URL that failed to parse, so an error message never leaks it.
