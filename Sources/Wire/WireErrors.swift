@@ -45,7 +45,7 @@ public enum WireErrors {
             return "TLS: tls.serverName must be a host name, not an IP address"
         case let error as NIOSSLError:
             return tls(error)
-        case is TLSSetupError:
+        case is TLSSetupError, is TLSHandshakeTimeout:
             return "\(error)"
         default:
             return "\(error)"

@@ -16,7 +16,8 @@ public final class RedisServer: Sendable {
         self.process = process
     }
 
-    public static func start() async throws -> RedisServer {
+    /// `tls`: serve TLS only (`rediss://127.0.0.1:port`) with the certificates' `server` pair.
+    public static func start(tls: TestCertificates? = nil) async throws -> RedisServer {
         guard let executable = ProcessRunner.which("redis-server") else {
             throw TestSetupError("redis-server is not installed: run scripts/test, which installs it")
         }
@@ -25,14 +26,16 @@ public final class RedisServer: Sendable {
             let port = try await freePort()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+            process.arguments = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
+                + (tls.map { ["--port", "0", "--tls-port", String(port), "--tls-cert-file", $0.cert("server"), "--tls-key-file", $0.key("server"),
+                              "--tls-ca-cert-file", $0.ca, "--tls-auth-clients", "no"] } ?? ["--port", String(port)])
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
             try process.run()
             let log = try await ProcessRunner.waitForLine(in: output, containing: ["Ready to accept connections", "Address already in use"], timeout: 15)
             if log.contains("Ready to accept connections") {
-                return RedisServer(url: RedisURL(host: "127.0.0.1", port: port), process: process)
+                return RedisServer(url: RedisURL(host: "127.0.0.1", port: port, usesTLS: tls != nil), process: process)
             }
             lastError = log
             process.terminate()

@@ -85,20 +85,13 @@ struct RaceConnection {
 
     static func open(_ endpoint: Endpoint, on loop: EventLoop, timeout: TimeAmount) async throws -> RaceConnection {
         let collector = ResponseQueue()
-        let channel = try await ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RawBytesWriter())
-                    // Added at the front, below the raw writer: the bytes it writes are encrypted.
-                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
-                    try channel.pipeline.syncOperations.addHandler(RequestPartSink())
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: collector))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port).get()
+        // TLS goes in front of the raw writer: the bytes it writes, the held last byte too, are encrypted.
+        let channel = try await Connector.connect(endpoint, timeout: timeout, group: loop) { channel in
+            try channel.pipeline.syncOperations.addHandler(RawBytesWriter())
+            try channel.pipeline.syncOperations.addHandler(RequestPartSink())
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+            try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: collector))
+        }
         return RaceConnection(channel: channel, collector: collector)
     }
 

@@ -61,3 +61,15 @@ public struct RedisInspector: Sendable {
         return value
     }
 }
+
+/// The Redis ACL user the auditor needs, and no more: exactly the commands `RedisInspector`
+/// sends (plus `SELECT` for a database other than 0), on every key, no pub/sub channels.
+/// `ACL SETUSER auditor on >PASSWORD ~* resetchannels -@all +ping +ttl +pttl +exists +type +get +hgetall +scan +select`
+public enum ReadOnlyRedisUser {
+    public static let commands = ["ping", "ttl", "pttl", "exists", "type", "get", "hgetall", "scan", "select"]
+
+    /// The arguments of `ACL SETUSER` after the command itself.
+    public static func rules(name: String = "auditor", password: String) -> [String] {
+        [name, "on", ">\(password)", "~*", "resetchannels", "-@all"] + commands.map { "+\($0)" }
+    }
+}

@@ -30,9 +30,7 @@ final class WebSocketConnection: Sendable {
         let upgraded = group.next().makePromise(of: Void.self)
         let channel: Channel
         do {
-            channel = try await ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
+            channel = try await Connector.connect(endpoint, timeout: timeout, group: group) { channel in
                 let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 20) { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -47,15 +45,11 @@ final class WebSocketConnection: Sendable {
                         context.pipeline.syncOperations.removeHandler(handler, promise: nil)
                     }
                 })
-                return channel.eventLoop.makeCompletedFuture {
-                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
-                    // The server's first frame (Engine.IO's open packet) often shares a TCP segment with
-                    // the 101 answer: the HTTP decoder must hand those bytes on, not drop them.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, withClientUpgrade: configuration)
-                    try channel.pipeline.syncOperations.addHandler(UpgradeRefusalCollector(promise: upgraded))
-                }
+                // The server's first frame (Engine.IO's open packet) often shares a TCP segment with
+                // the 101 answer: the HTTP decoder must hand those bytes on, not drop them.
+                try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, withClientUpgrade: configuration)
+                try channel.pipeline.syncOperations.addHandler(UpgradeRefusalCollector(promise: upgraded))
             }
-            .connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
             // Never leave a promise behind (NIO treats that as a bug), and say what happened.
             upgraded.fail(error)

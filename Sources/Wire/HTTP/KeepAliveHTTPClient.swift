@@ -72,17 +72,10 @@ struct PooledConnection: Sendable {
     static func open(_ endpoint: Endpoint, timeout: TimeAmount,
                      group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> PooledConnection {
         let queue = ResponseQueue()
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try endpoint.tls?.addHandler(to: channel.pipeline.syncOperations, host: endpoint.host)
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port).get()
+        let channel = try await Connector.connect(endpoint, timeout: timeout, group: group) { channel in
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(QueuedResponseHandler(queue: queue))
+        }
         return PooledConnection(channel: channel, queue: queue)
     }
 

@@ -39,17 +39,10 @@ public final class RESPConnection: Sendable {
         timeout: TimeAmount = .seconds(1),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RESPConnection {
-        let secure = url.usesTLS ? (tls ?? .systemDefault) : nil
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try secure?.addHandler(to: channel.pipeline.syncOperations, host: url.host)
-                    try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
-                }
-            }
-            .connect(host: url.host, port: url.port).get()
+        let channel = try await Connector.connect(host: url.host, port: url.port, tls: url.usesTLS ? (tls ?? .systemDefault) : nil,
+                                                  timeout: timeout, group: group) { channel in
+            try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
+        }
         let connection = RESPConnection(channel: channel, timeout: timeout)
         do {
             if let password = url.password {

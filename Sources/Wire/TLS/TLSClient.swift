@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 
 /// The auditor's side of TLS, one value for every client it opens (API, race, load, Socket.IO,
 /// Redis): which CAs to trust, an optional client certificate (mTLS), the name to verify, and
@@ -52,16 +53,52 @@ public struct TLSClient: Sendable {
     /// Adds the TLS handler at the front of a pipeline being built: everything written after it
     /// (request bytes, the race's last byte, WebSocket frames, RESP) is encrypted below it.
     /// An IP address is never sent as SNI (RFC 6066 §3); NIOSSL then verifies it against the
-    /// certificate's IP SANs.
-    public func addHandler(to pipeline: ChannelPipeline.SynchronousOperations, host: String) throws {
+    /// certificate's IP SANs. `handshake` completes when the handshake does.
+    func addHandler(to pipeline: ChannelPipeline.SynchronousOperations, host: String, handshake: EventLoopPromise<Void>) throws {
         let name = serverName ?? host
         let sni = Self.isIPAddress(name) ? nil : name
-        try pipeline.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sni), position: .first)
+        let handler = try NIOSSLClientHandler(context: context, serverHostname: sni)
+        try pipeline.addHandler(handler, position: .first)
+        try pipeline.addHandler(TLSHandshakeWaiter(promise: handshake), position: .after(handler))
     }
 
     static func isIPAddress(_ host: String) -> Bool {
         (try? SocketAddress(ipAddress: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: 0)) != nil
     }
+}
+
+/// Completes its promise when the handshake completes, fails it with the first error (the
+/// certificate refusal, a protocol mismatch) or when the connection closes before that. A
+/// promise completed twice keeps its first result, so the later calls are harmless.
+final class TLSHandshakeWaiter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let promise: EventLoopPromise<Void>
+
+    init(promise: EventLoopPromise<Void>) { self.promise = promise }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent { promise.succeed(()) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        promise.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(HTTPClientError.connectionClosed)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        promise.fail(HTTPClientError.connectionClosed)
+    }
+}
+
+public struct TLSHandshakeTimeout: Error, CustomStringConvertible {
+    public var seconds: Double
+    public var description: String { "TLS handshake not completed within \(String(format: "%g", seconds)) s" }
 }
 
 /// A `tls:` setting that cannot be used: a usage error, reported with the key and the file.
