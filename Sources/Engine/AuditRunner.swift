@@ -23,9 +23,12 @@ public enum AuditRunner {
         var warnings = request.config.warnings + expired
 
         func report(_ findings: [Finding], incomplete: String? = nil, leftBehind: LeftBehind? = nil) -> AuditReport {
-            AuditReport(target: request.config.baseURL.absoluteString, generatedAt: now.formatted(.iso8601), auditorVersion: request.auditorVersion,
-                        catalogue: request.catalogue, durationSeconds: (clock.now - started).inSeconds,
-                        findings: findings, gate: request.config.gate, warnings: warnings, incomplete: incomplete, leftBehind: leftBehind)
+            var report = AuditReport(target: request.config.baseURL.absoluteString, generatedAt: now.formatted(.iso8601), auditorVersion: request.auditorVersion,
+                                     catalogue: request.catalogue, durationSeconds: (clock.now - started).inSeconds,
+                                     findings: findings, gate: request.config.gate, warnings: warnings, incomplete: incomplete, leftBehind: leftBehind)
+            let transport = Transport.of(request.config)
+            report.transport = transport.tls ? transport : nil
+            return report
         }
         /// Every rule of the pack, in catalogue order: run ones from `ran`, the rest not checked or excluded.
         func allFindings(_ ran: [String: Finding], notRun: String? = nil) -> [Finding] {

@@ -73,7 +73,11 @@ struct ConfigLoaderTests {
         ("target: {baseURL: http://x}\nfixtures: {command: [a], static: [{}]}", "fixtures", "exactly one of http, command, static"),
         ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ngate: {failOn: sometimes}", "gate.failOn", "one of blocker"),
         ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ngate: {minScore: 120}", "gate.minScore", "within 0–100"),
-        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {url: http://x}", "redis.url", "a redis:// URL"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {url: http://x}", "redis.url", "a redis:// or rediss:// URL"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ntls: {clientCert: c.pem}", "tls.clientKey", "clientCert and clientKey together"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\ntls: {insecureSkipVerify: yes}", "tls.insecureSkipVerify", "true or false"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {tls: {caFile: \"\"}}", "redis.tls.caFile", "a file path"),
+        ("target: {baseURL: http://x, headers: {\"X Bad\": 1}}\nfixtures: {static: [{}]}", "target.headers.X Bad", "a header name"),
         ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\neventbridge: {listen: nowhere}", "eventbridge.listen", "host:port"),
         ("target: {baseURL: http://x, paths: {teleport: /x}}\nfixtures: {static: [{}]}", "target.paths.teleport", "one of startJourney"),
         ("target: {baseURL: \"${NOPE}\"}\nfixtures: {static: [{}]}", "target.baseURL", "environment variable NOPE"),
@@ -85,6 +89,24 @@ struct ConfigLoaderTests {
         #expect(error.key == key)
         #expect(error.expected.contains(expected), "\(error)")
         #expect(error.description.hasPrefix("audit.yml: \(key): expected"))
+    }
+
+    /// `tls:` files are relative to the config file's directory; skipping verification is said out loud.
+    @Test func tlsAndHeaders() throws {
+        let config = try ConfigLoader(environment: env).parse("""
+        target: {baseURL: https://staging.example.com, headers: {X-Waf-Bypass: "${ADMIN}", Host: app.example.com}}
+        tls: {caFile: ca.crt, clientCert: /etc/auditor/client.crt, clientKey: client.key, serverName: api.internal}
+        redis:
+          url: rediss://auditor:${REDIS_PASSWORD}@cache.example.com:6380
+          tls: {insecureSkipVerify: true}
+        fixtures: {static: [{}]}
+        """, file: "/work/ci/audit.yml")
+        #expect(config.targetHeaders == ["X-Waf-Bypass": "admin-key", "Host": "app.example.com"])
+        #expect(config.tls == TLSSpec(caFile: "/work/ci/ca.crt", clientCert: "/etc/auditor/client.crt", clientKey: "/work/ci/client.key", serverName: "api.internal"))
+        #expect(config.redisURL == "rediss://auditor:s3cret@cache.example.com:6380")
+        #expect(config.redisTLS == TLSSpec(insecureSkipVerify: true))
+        #expect(!config.verifiesTLS)
+        #expect(config.warnings == ["redis.tls.insecureSkipVerify: the Redis certificate is not verified; the certification says \"TLS not verified\"."])
     }
 
     @Test func unknownKeysWarn() throws {

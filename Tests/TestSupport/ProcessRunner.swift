@@ -43,10 +43,13 @@ public enum ProcessRunner {
     /// Runs a command to completion (bounded by `timeout`) and returns its exit status and output.
     /// Both pipes are read while the child runs, so a child that writes more than a pipe holds
     /// (64 KiB) never blocks on a full pipe waiting for a reader that comes only after it exits.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
+    /// `environment`: added to this process's environment (a password the config reads as `${VAR}`).
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -27,6 +27,8 @@ public struct AuditReport: Sendable, Equatable, Codable {
     public var incomplete: String? = nil
     /// Every session the audit used, read back after it: journeys it left active (should be none).
     public var leftBehind: LeftBehind? = nil
+    /// TLS or not, verified or not: a certification over unverified TLS says so at the top.
+    public var transport: Transport? = nil
 
     public init(target: String, generatedAt: String, auditorVersion: String, catalogue: RuleCatalogue, durationSeconds: Double,
                 findings: [Finding], gate: Gate, warnings: [String], incomplete: String? = nil, leftBehind: LeftBehind? = nil) {
@@ -61,7 +63,7 @@ public struct AuditReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, target, generatedAt, auditorVersion, catalogue, catalogueVersion, durationSeconds, requestsSent
-        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers, incomplete, leftBehind
+        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers, incomplete, leftBehind, transport
     }
 
     /// Reads every report of schema version 1, including those written before a field was added.
@@ -85,6 +87,7 @@ public struct AuditReport: Sendable, Equatable, Codable {
         expiredWaivers = try c.decodeIfPresent([Waiver].self, forKey: .expiredWaivers) ?? []
         incomplete = try c.decodeIfPresent(String.self, forKey: .incomplete)
         leftBehind = try c.decodeIfPresent(LeftBehind.self, forKey: .leftBehind)
+        transport = try c.decodeIfPresent(Transport.self, forKey: .transport)
     }
 
     /// Marks the failures that a waiver in force accepts, lists the expired ones, re-evaluates the gate.
@@ -144,5 +147,34 @@ public struct LeftBehind: Sendable, Equatable, Codable {
         if !active.isEmpty { text += ": " + active.joined(separator: ", ") }
         if !unverified.isEmpty { text += "; \(unverified.count) could not be read back" }
         return text
+    }
+}
+
+/// How the auditor reached the target. `verified == false` (tls.insecureSkipVerify) means the
+/// certification does not show that the answers came from the deployment it names.
+public struct Transport: Sendable, Equatable, Codable {
+    public var tls: Bool
+    public var verified: Bool
+    /// "https, wss and rediss; certificates verified against the CA in ca.crt".
+    public var detail: String
+
+    public init(tls: Bool, verified: Bool, detail: String) {
+        self.tls = tls
+        self.verified = verified
+        self.detail = detail
+    }
+
+    /// What an audit with this config uses: schemes of the URLs it reaches, and the `tls:` settings.
+    public static func of(_ config: AuditConfig) -> Transport {
+        let urls = [config.baseURL] + config.instances + [config.socketURL].compactMap { $0 }
+        var secure = Set(urls.compactMap { url in ["https", "wss"].contains(url.scheme ?? "") ? url.scheme : nil })
+        if config.redisURL?.hasPrefix("rediss://") == true { secure.insert("rediss") }
+        guard !secure.isEmpty else { return Transport(tls: false, verified: true, detail: "plain HTTP, no TLS") }
+        let schemes = ["https", "wss", "rediss"].filter(secure.contains).joined(separator: ", ")
+        guard config.verifiesTLS else {
+            return Transport(tls: true, verified: false, detail: "\(schemes); TLS NOT VERIFIED (insecureSkipVerify): these answers may not come from the deployment named above")
+        }
+        let trust = config.tls?.caFile.map { "the CA in \($0)" } ?? "the system's CAs"
+        return Transport(tls: true, verified: true, detail: "\(schemes); certificates verified against \(trust)")
     }
 }

@@ -50,7 +50,8 @@ public enum MarkdownRenderer {
         md.line("**Target:** \(report.target)  ")
         md.line("**Date:** \(report.generatedAt)  ")
         md.line("**Auditor:** \(report.auditorVersion) · **Rule pack:** \(report.catalogue) \(report.catalogueVersion)  ")
-        md.line("**Duration:** \(String(format: "%.1f", report.durationSeconds)) s · **Requests sent to the target:** \(report.requestsSent)")
+        md.line("**Duration:** \(String(format: "%.1f", report.durationSeconds)) s · **Requests sent to the target:** \(report.requestsSent)\(report.transport == nil ? "" : "  ")")
+        if let transport = report.transport { md.line("**Transport:** \(transport.verified ? "" : "⚠️ ")\(transport.detail)") }
         md.blank()
         for warning in report.warnings { md.line("> ⚠️ \(warning)") }
         if !report.warnings.isEmpty { md.blank() }
