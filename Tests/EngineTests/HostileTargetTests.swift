@@ -150,6 +150,13 @@ struct HostileTargetTests {
             if outcome.verdict == "INCOMPLETE" {
                 #expect(!((outcome.report["incomplete"] as? String) ?? "").isEmpty, "\(mode): INCOMPLETE says why")
             }
+            if mode == "redirect-loop" {
+                #expect(((outcome.report["incomplete"] as? String) ?? "").contains("redirects live polling (302"),
+                        "a redirect is reported, not followed: \(outcome.report["incomplete"] ?? "complete")")
+            }
+            if mode == "tls-bytes" {
+                #expect(((outcome.report["incomplete"] as? String) ?? "").contains("not an HTTP answer"), "\(outcome.report["incomplete"] ?? "complete")")
+            }
             if mode.hasPrefix("redis-") {
                 #expect(outcome.statuses("fail").isEmpty, "\(mode): a correct service failed \(outcome.statuses("fail")) for the auditor's Redis trouble")
                 #expect(outcome.status == 2)

@@ -39,12 +39,12 @@ public struct RaceSender: Sendable {
             connections.append(try await RaceConnection.open(endpoint, on: loop, timeout: timeout))
         }
         // Warm-up: a harmless GET of the root (with the TLS handshake done), so the connection is
-        // past any lazy set-up. A server that closes after every answer (`Connection: close` is
-        // allowed) gets a fresh, unwarmed connection instead: a cold start beats no start.
+        // past any lazy set-up. A server that closes after every answer (`Connection: close`, an
+        // HTTP/1.0 answer) gets a fresh, unwarmed connection instead: a cold start beats no start.
         let root = HTTPRequestSpec(method: "GET", url: URL(string: "/", relativeTo: first.url)?.absoluteURL ?? first.url).adding(extraHeaders)
         for index in connections.indices {
             let warm = try await connections[index].exchange(Self.bytes(root, keepAlive: true), timeout: timeout)
-            if warm.header("Connection")?.lowercased() == "close" || !connections[index].channel.isActive {
+            if !warm.keepAlive || !connections[index].channel.isActive {
                 connections[index].channel.close(promise: nil)
                 connections[index] = try await RaceConnection.open(endpoint, on: loop, timeout: timeout)
             }

@@ -76,7 +76,8 @@ package final class QueuedResponseHandler: ChannelInboundHandler {
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
         case .end:
             guard let head, let promise = queue.promises.popFirst() else { return }
-            promise.succeed(HTTPResponseData(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body))
+            promise.succeed(HTTPResponseData(status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }, body: body,
+                                             keepAlive: head.isKeepAlive))
             self.head = nil
         }
     }

@@ -30,11 +30,15 @@ public struct HTTPResponseData: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Whether the server keeps the connection open after this answer (RFC 9112 §9.3: HTTP/1.1
+    /// unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`).
+    public var keepAlive: Bool
 
-    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+    public init(status: Int, headers: [(String, String)], body: [UInt8], keepAlive: Bool = true) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.keepAlive = keepAlive
     }
 
     public func header(_ name: String) -> String? {

@@ -24,7 +24,7 @@ public final class KeepAliveHTTPClient: Sendable {
         let connection = try await pool.acquire()
         do {
             let response = try await connection.exchange(request.adding(extraHeaders), timeout: timeout)
-            let reusable = response.header("Connection")?.lowercased() != "close" && connection.channel.isActive
+            let reusable = response.keepAlive && connection.channel.isActive
             await pool.release(connection, reusable: reusable)
             return response
         } catch {
