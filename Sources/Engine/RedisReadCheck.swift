@@ -14,7 +14,8 @@ enum RedisReadCheck {
             _ = try await inspector.ttl("auditor:read-check")
             return nil
         } catch {
-            return "\(url.description): \(WireErrors.plain(error))"
+            let certificate = url.usesTLS ? await TLSDiagnosis.explain(error, host: url.host, port: url.port, tls: tls) : nil
+            return "\(url.description): \(certificate ?? WireErrors.plain(error))"
         }
     }
 }

@@ -34,11 +34,11 @@ struct StagingLikeTests {
             }
         }
 
-        static func start(faults: [String] = []) async throws -> Deployment {
+        static func start(faults: [String] = [], variants: [String] = []) async throws -> Deployment {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("staging-\(UUID().uuidString)").path
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "--auditor", AuditorBinary.path, "--dir", directory] + faults.flatMap { ["--fault", $0] }
+            process.arguments = ["python3", script, "--auditor", AuditorBinary.path, "--dir", directory] + faults.flatMap { ["--fault", $0] } + variants.flatMap { ["--variant", $0] }
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -90,6 +90,10 @@ struct StagingLikeTests {
             #expect(audit.status == 0, "\(audit.output)")
             #expect(Self.verdict(audit.report) == "READY")
             #expect(Self.failing(audit.report).isEmpty, "\(Self.failing(audit.report))")
+            let transport = audit.report["transport"] as? [String: Any]
+            #expect(transport?["verified"] as? Bool == true)
+            #expect((transport?["detail"] as? String)?.hasPrefix("https, wss, rediss; certificates verified against the CA in \(deployment.directory)/ca.crt") == true,
+                    "\(transport ?? [:])")
             let password = deployment.environment["REDIS_AUDITOR_PASSWORD"] ?? "?"
             #expect(password.count > 8)
             #expect(!audit.output.contains(password))
@@ -115,6 +119,17 @@ struct StagingLikeTests {
             let failing = Self.failing(audit.report)
             #expect(Set(failing.keys) == expected && failing.values.allSatisfy { $0 == "fail" }, "\(fault): expected \(expected.sorted()), got \(failing)")
             #expect(audit.status == 1)
+        }
+    }
+
+    /// python-engineio's default origin check behind a TLS-terminating proxy: it accepts the origin
+    /// the proxy forwards (`X-Forwarded-Proto`/`-Host`), so the right implementation stays READY.
+    @Test func ownOriginVariantBehindTheProxy() async throws {
+        let deployment = try await Deployment.start(variants: ["socket-own-origin"])
+        try await withCleanup({ deployment.stop() }) {
+            let audit = try await deployment.audit()
+            #expect(Self.failing(audit.report).isEmpty, "\(Self.failing(audit.report))")
+            #expect(audit.status == 0)
         }
     }
 

@@ -66,6 +66,8 @@ struct TLSTests {
             config.tls?.insecureSkipVerify = true
             let skipped = try await AuditRunner.run(AuditRequest(config: config, catalogue: try RuleCatalogue.bundled()))
             #expect(skipped.incomplete?.contains("certificate") == false, "\(skipped.incomplete ?? "complete")")
+            #expect(skipped.transport?.verified == false)
+            #expect(MarkdownRenderer.render(skipped).contains("**Transport:** ⚠️ https; TLS NOT VERIFIED (insecureSkipVerify)"))
         }
     }
 
@@ -114,7 +116,7 @@ struct TLSTests {
 
             // Without the CA: refused, and the reason names it (the password never appears).
             let problem = await RedisReadCheck.problem(url, tls: nil)
-            #expect(problem?.contains("not trusted") == true, "\(problem ?? "no problem")")
+            #expect(problem?.contains("is not signed by the system's CAs") == true, "\(problem ?? "no problem")")
             #expect(problem?.contains("s3cret-auditor") == false)
         }
     }

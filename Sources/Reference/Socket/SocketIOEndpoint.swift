@@ -24,11 +24,18 @@ struct SocketIOEndpoint: Sendable {
     }
 
     /// The variant `socket-own-origin` (python-engineio's default): an `Origin`, when sent, must be
-    /// this server's own, `http://` + the Host the client addressed.
+    /// this server's own, `http://` + the Host the client addressed, or, behind a proxy that says
+    /// so (`X-Forwarded-Proto`/`X-Forwarded-Host`, as python-engineio reads them), the proxy's.
     static func acceptsOrigin(_ request: HTTPRequest) -> Bool {
         guard let origin = request.headerFields[.origin] else { return true }
         guard let authority = request.authority else { return false }
-        return origin == "http://\(authority)"
+        var own = ["http://\(authority)"]
+        let proto = request.headerFields[HTTPField.Name("X-Forwarded-Proto")!], host = request.headerFields[HTTPField.Name("X-Forwarded-Host")!]
+        if proto != nil || host != nil {
+            func first(_ text: String?) -> String? { text?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } }
+            own.append("\(first(proto) ?? "http")://\(first(host) ?? authority)")
+        }
+        return own.contains(origin)
     }
 
     /// Engine.IO v4 over WebSocket only: `/socket.io/?EIO=4&transport=websocket`.
