@@ -121,6 +121,24 @@ struct CrossInstanceChatTests {
         }
     }
 
+    @Test("a store without pub/sub (the demo's embedded store over RESP): the reference starts, chat is delivered on the instance")
+    func storeWithoutPubSub() async throws {
+        let server = try await EmbeddedStoreServer.start(store: EmbeddedStore(), allowWrites: true)
+        var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: server.port))
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
+        try await withCleanup({ await reference.stop(); await server.stop() }) {
+            let fixture = try await HTTPClient().send(HTTPRequestSpec(method: "POST", url: reference.baseURL.appendingPathComponent("__reference/fixtures")))
+            let f = try JSONDecoder().decode(Fixture.self, from: Data(fixture.body))
+            let url = URL(string: reference.addresses.socketURL)!
+            let student = try await SocketIOSession.connect(url, token: f.student.token)
+            defer { student.close() }
+            let trainer = try await SocketIOSession.connect(url, token: f.trainer.token)
+            defer { trainer.close() }
+            try await expectChatDelivered(from: trainer, to: student, f, text: "no pub/sub here")
+        }
+    }
+
     /// The ids of the connections subscribed to the bus channel (`CLIENT LIST TYPE pubsub`).
     func subscriberIDs(_ connection: RESPConnection) async throws -> Set<String> {
         let list = try await connection.checked(["CLIENT", "LIST", "TYPE", "pubsub"]).string ?? ""

@@ -31,10 +31,8 @@ public enum ReferenceServer {
             let redisBus = SocketBus(store: redis, logger: logger)
             bus = redisBus
             if !configuration.lazyRedis {
-                do {
-                    try await redis.ping()
-                    try await redisBus.subscribeNow()
-                } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+                do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+                await redisBus.subscribeNow()
             }
             store = redis
             storeURL = url.description

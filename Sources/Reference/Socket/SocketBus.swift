@@ -28,8 +28,10 @@ final class SocketBus: Sendable {
     }
 
     /// Subscribes now, so that a reference that says it is ready also hears the other instances.
-    func subscribeNow() async throws {
-        let subscriber = try await subscribe()
+    /// A failure is no reason not to start (the embedded store served over RESP, which the demo
+    /// deploys as its Redis, has no pub/sub): `run` tries again, and says so.
+    func subscribeNow() async {
+        let subscriber = try? await subscribe()
         opened.withLock { $0 = subscriber }
     }
 
