@@ -130,6 +130,11 @@ public final class SocketIOSession: Sendable {
     /// Names of every event received so far.
     public var eventNames: [String] { state.withLock { $0.events.map(\.name) } }
 
+    /// The arguments (a JSON array) of every `name` event received so far, in order.
+    public func arguments(of name: String) -> [String] {
+        state.withLock { $0.events.filter { $0.name == name }.map(\.argumentsJSON) }
+    }
+
     public func close() {
         task.withLock { $0?.cancel() }
         state.withLock { $0.connection }?.close()

@@ -24,11 +24,15 @@ public enum ReferenceServer {
         let store: any JourneyStore
         let storeURL: String
         var embeddedServer: EmbeddedStoreServer?
+        var bus: SocketBus?
         if let url = configuration.redisURL {
             let redis = RedisStore(url: url, tls: configuration.redisTLS, timeout: configuration.storeTimeout,
                                    reconnect: !configuration.faults.contains(.noStoreReconnect))
+            let redisBus = SocketBus(store: redis, logger: logger)
+            bus = redisBus
             if !configuration.lazyRedis {
                 do { try await redis.ping() } catch { throw ReferenceError.redisUnreachable(url: url.description, reason: "\(error)") }
+                await redisBus.subscribeNow()
             }
             store = redis
             storeURL = url.description
@@ -45,7 +49,7 @@ public enum ReferenceServer {
                                     variants: configuration.variants, logger: logger)
         let service = JourneyService(store: store, events: events, faults: configuration.faults, variants: configuration.variants,
                                      now: configuration.now)
-        var socket = SocketIOEndpoint(service: service, faults: configuration.faults)
+        var socket = SocketIOEndpoint(service: service, faults: configuration.faults, bus: bus)
         socket.pingInterval = configuration.pingInterval
         let endpoint = socket
 
@@ -72,7 +76,7 @@ public enum ReferenceServer {
             },
             logger: logger
         )
-        try await app.runService(gracefulShutdownSignals: signals)
+        try await endpoint.hub.relaying { try await app.runService(gracefulShutdownSignals: signals) }
     }
 
     /// Starts in the background and returns once listening; `stop()` ends it.

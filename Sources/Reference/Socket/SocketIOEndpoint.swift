@@ -6,15 +6,17 @@ import Wire
 /// party of its session. Under `ws-location-handlers` the seeds' travel handlers exist as well.
 struct SocketIOEndpoint: Sendable {
     let directory: SessionDirectory
-    let hub = ChatHub()
+    let hub: ChatHub
     let travel: TravelHandlers?
     /// The fault `ws-start-handler`: `startTravel` starts the journey, silently.
     let silentStart: (@Sendable (_ sessionId: String, _ caller: SessionDirectory.User) async -> Void)?
     var pingInterval: Duration = .seconds(25)
     var pingTimeout: Duration = .seconds(20)
 
-    init(service: JourneyService, faults: Set<Fault>) {
+    /// `bus`: with Redis, the hub delivers across instances.
+    init(service: JourneyService, faults: Set<Fault>, bus: SocketBus? = nil) {
         self.directory = service.directory
+        self.hub = ChatHub(bus: bus)
         self.travel = faults.contains(.wsLocationHandlers) ? TravelHandlers() : nil
         if faults.contains(.wsStartHandler) {
             self.silentStart = { @Sendable sessionId, caller in await service.startFromSocket(sessionId: sessionId, caller: caller) }

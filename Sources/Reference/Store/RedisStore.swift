@@ -7,11 +7,21 @@ import Wire
 /// `StoreUnavailable` (→ 503), and when it comes back the next call reconnects by itself.
 public final class RedisStore: JourneyStore {
     private let connections: ConnectionSlot
+    /// Where a pub/sub subscriber connects: its own connection, since one in subscribe mode
+    /// accepts no other command.
+    let subscriberSettings: SubscriberSettings
+
+    struct SubscriberSettings: Sendable {
+        let url: RedisURL
+        let tls: TLSClient?
+        let timeout: TimeAmount
+    }
 
     /// `reconnect: false` is the fault `no-store-reconnect`: once the connection drops, it stays down.
     /// `tls`: for a `rediss://` URL (nil: the system's CAs).
     public init(url: RedisURL, tls: TLSClient? = nil, timeout: TimeAmount = .seconds(1), reconnect: Bool = true) {
         connections = ConnectionSlot(url: url, tls: tls, timeout: timeout, reconnect: reconnect)
+        subscriberSettings = SubscriberSettings(url: url, tls: tls, timeout: timeout)
     }
 
     public func get(_ key: String) async throws -> String? {
@@ -54,6 +64,12 @@ public final class RedisStore: JourneyStore {
     public func delete(_ keys: [String]) async throws {
         guard !keys.isEmpty else { return }
         try await run(["DEL"] + keys)
+    }
+
+    /// `PUBLISH channel message` over the store's connection; returns how many subscribers got it.
+    @discardableResult
+    public func publish(_ channel: String, _ message: String) async throws -> Int {
+        try await run(["PUBLISH", channel, message]).int ?? 0
     }
 
     /// Checks that Redis answers, so `reference serve --redis` fails at start-up, not on the first
