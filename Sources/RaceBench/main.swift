@@ -73,10 +73,18 @@ func catchRate(_ name: String, _ system: ProbeSystem, audits: Int) async throws 
         let started = ContinuousClock.now
         for _ in 0..<audits {
             let observation = await Prober.observe(ProbeCatalog.probe("race")!, spec, on: system)
-            if case .strings(let created) = observation["createdPerRound"], created.contains(where: { (Int($0) ?? 0) > 1 }) { caught += 1 }
+            if wonTwice(observation["answersPerRound"]) { caught += 1 }
         }
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print(String(format: "  %@: %d/%d = %.0f%%  (%.0f s)", naiveSender ? "naive client  " : "last-byte sync", caught, audits, 100 * Double(caught) / Double(audits), seconds))
+    }
+}
+
+/// Whether some round of `answersPerRound` ("20×201, 1×201 19×409, …") had more than one 201.
+func wonTwice(_ answers: FactValue) -> Bool {
+    "\(answers)".split(whereSeparator: { $0 == "," || $0 == " " }).contains { part in
+        let pieces = part.split(separator: "×")
+        return pieces.count == 2 && pieces[1] == "201" && (Int(pieces[0]) ?? 0) > 1
     }
 }
 

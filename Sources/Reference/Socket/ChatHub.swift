@@ -25,11 +25,11 @@ actor ChatHub {
         Array(writers[userId, default: [:]].values)
     }
 
-    /// Sends one Socket.IO packet to every connection of a user, on any instance; when the bus
-    /// cannot carry it, to this instance's connections.
+    /// Sends one Socket.IO packet to every connection of a user: this instance's at once, the
+    /// other instances' through the bus.
     nonisolated func send(_ packet: SocketIOFrame, to userId: String) async {
-        if let bus, await bus.publish(packet.text, to: userId) { return }
         await deliver(packet.text, to: userId)
+        await bus?.publish(packet.text, to: userId)
     }
 
     /// Runs `server` with the bus relaying to this instance's connections beside it; the relay

@@ -4,18 +4,23 @@ import Synchronization
 import Wire
 
 /// Carries the hub's packets between instances on one Redis, as the Socket.IO Redis adapter does
-/// (https://socket.io/docs/v4/redis-adapter/): a packet for a user is published on one channel,
-/// and every instance, the sender's included, hands it to its own connections of that user.
-/// Pub/sub is fire-and-forget: what is published while an instance is not subscribed is lost to
-/// it, as with the adapter.
+/// (https://socket.io/docs/v4/redis-adapter/): the sending instance delivers to its own
+/// connections at once and publishes the packet, stamped with its id, on one channel; every
+/// other instance hands it to its connections of that user and skips its own. So delivery is
+/// exactly once, and local delivery never waits on Redis. Pub/sub is fire-and-forget: what is
+/// published while an instance is not subscribed is lost to it, as with the adapter.
 final class SocketBus: Sendable {
     static let channel = "auditor-reference:socket.io"
 
-    /// What travels on the channel: a Socket.IO frame and the user it is for.
+    /// What travels on the channel: a Socket.IO frame, the user it is for, the instance it came from.
     struct Message: Codable {
         var to: String
         var text: String
+        var from: String
     }
+
+    /// This instance, so it skips what it published itself.
+    let instance = UUID().uuidString
 
     private let store: RedisStore
     private let logger: Logger
@@ -35,15 +40,13 @@ final class SocketBus: Sendable {
         opened.withLock { $0 = subscriber }
     }
 
-    /// Publishes `text` for `userId`; false when nobody received it (no instance subscribed, or
-    /// Redis unreachable), so the caller delivers it locally: the bus never delivers twice.
-    func publish(_ text: String, to userId: String) async -> Bool {
+    /// Publishes `text` for `userId` to the other instances (this one has delivered it already).
+    func publish(_ text: String, to userId: String) async {
         do {
-            let json = String(decoding: try JSONEncoder().encode(Message(to: userId, text: text)), as: UTF8.self)
-            return try await store.publish(Self.channel, json) > 0
+            let json = String(decoding: try JSONEncoder().encode(Message(to: userId, text: text, from: instance)), as: UTF8.self)
+            try await store.publish(Self.channel, json)
         } catch {
-            logger.notice("Socket.IO bus: cannot publish, delivering on this instance only: \(error)")
-            return false
+            logger.notice("Socket.IO bus: cannot publish, delivered on this instance only: \(error)")
         }
     }
 
@@ -68,7 +71,7 @@ final class SocketBus: Sendable {
                 continue
             }
             for await json in current.messages {
-                guard let message = try? JSONDecoder().decode(Message.self, from: Data(json.utf8)) else { continue }
+                guard let message = try? JSONDecoder().decode(Message.self, from: Data(json.utf8)), message.from != instance else { continue }
                 await deliver(message.to, message.text)
             }
             current.close()

@@ -29,20 +29,13 @@ public final class RESPSubscriber: Sendable {
         timeout: TimeAmount = .seconds(1),
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RESPSubscriber {
-        let secure = url.usesTLS ? (tls ?? .systemDefault) : nil
         let (messages, continuation) = AsyncStream.makeStream(of: String.self)
         let connection: Channel
         do {
-            connection = try await ClientBootstrap(group: group)
-                .connectTimeout(timeout)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try secure?.addHandler(to: channel.pipeline.syncOperations, host: url.host)
-                        try channel.pipeline.syncOperations.addHandler(RESPSubscriberHandler(channel: name, messages: continuation))
-                    }
-                }
-                .connect(host: url.host, port: url.port).get()
+            connection = try await Connector.connect(host: url.host, port: url.port, tls: url.usesTLS ? (tls ?? .systemDefault) : nil,
+                                                     timeout: timeout, group: group) { channel in
+                try channel.pipeline.syncOperations.addHandler(RESPSubscriberHandler(channel: name, messages: continuation))
+            }
         } catch {
             continuation.finish()
             throw error
