@@ -12,8 +12,6 @@ public struct TLSClient: Sendable {
     private let context: NIOSSLContext
     /// The name sent as SNI and verified against the certificate; nil: the URL's host.
     public let serverName: String?
-    /// False under `insecureSkipVerify`: the certification says "TLS not verified".
-    public let verifies: Bool
     /// Where trust comes from, for messages ("the CA in ca.crt", "the system's CAs").
     public let trustDescription: String
 
@@ -41,7 +39,6 @@ public struct TLSClient: Sendable {
         }
         self.context = try NIOSSLContext(configuration: configuration)
         self.serverName = serverName
-        self.verifies = !insecureSkipVerify
         self.trustDescription = caFile.map { "the CA in \($0)" } ?? "the system's CAs"
     }
 
