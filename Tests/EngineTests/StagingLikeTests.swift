@@ -133,7 +133,8 @@ struct StagingLikeTests {
         }
     }
 
-    /// check-then-set caught through nginx by the last-byte sender, 10 rounds of 20 starts out of 10.
+    /// check-then-set caught through nginx and TLS by JRN-RACE-001's probe (3 rounds of 20
+    /// last-byte synchronized starts), 10 times out of 10.
     @Test func raceThroughNginxCaughtEveryTime() async throws {
         let deployment = try await Deployment.start(faults: ["check-then-set"])
         try await withCleanup({ deployment.stop() }) {
@@ -147,12 +148,14 @@ struct StagingLikeTests {
                                                    upstreamHost: route.upstream.host, upstreamPort: route.upstream.port)
             try await withCleanup({ await proxy.stop() }) {
                 let fixtures = HTTPFixtureSource(url: url, client: client)
+                let system = ProbeSystem(name: "staging-like", api: api, redis: nil, events: nil, fixtures: fixtures)
+                let rule = try #require(try RuleCatalogue.bundled().rule("JRN-RACE-001"))
                 var caught = 0
                 for _ in 0..<10 {
-                    let f = try await fixtures.next()
-                    let answers = try await RaceSender(for: client).send(Array(repeating: api.request(.startJourney, sessionId: f.sessionId, token: f.trainer.token), count: 20))
-                    if answers.filter({ $0.status == 201 }).count > 1 { caught += 1 }
-                    _ = try await api.send(.stopJourney, sessionId: f.sessionId, token: f.trainer.token)
+                    let observed = await Prober.observe(ProbeCatalog.probe("race")!, rule.probe, on: system)
+                    // "20×201, 1×201 19×409, …": caught when some round had more than one 201.
+                    let rounds = "\(observed["answersPerRound"])".split(separator: ",")
+                    if rounds.contains(where: { $0.split(separator: " ").contains { $0.hasSuffix("×201") && (Int($0.dropLast(4)) ?? 0) > 1 } }) { caught += 1 }
                 }
                 #expect(caught == 10, "caught \(caught)/10")
             }
