@@ -14,7 +14,7 @@ enum RedisReadCheck {
             _ = try await inspector.ttl("auditor:read-check")
             return nil
         } catch {
-            let certificate = url.usesTLS ? await TLSDiagnosis.explain(error, host: url.host, port: url.port, tls: tls) : nil
+            let certificate = url.usesTLS ? await TLSDiagnosis.explain(error, host: url.host, port: url.port, tls: tls, setting: "redis.tls") : nil
             return "\(url.description): \(certificate ?? WireErrors.plain(error))"
         }
     }

@@ -72,6 +72,25 @@ struct RendererTests {
         #expect(try JSONReportRenderer.parse(try JSONReportRenderer.render(incomplete)) == incomplete)
     }
 
+    /// The transport line at the top, the CA the reproductions need, and the loud form for
+    /// unverified TLS; the JSON keeps it. A plain-HTTP report has no transport line at all.
+    @Test func transport() throws {
+        var report = Sample.report
+        #expect(!MarkdownRenderer.render(report).contains("**Transport:**"))
+        var config = AuditConfig(baseURL: URL(string: "https://staging.example.com")!, fixtures: .fixed(["{}"]))
+        config.redisURL = "rediss://auditor:pw@cache:6380"
+        config.tls = TLSSpec(caFile: "/ci/ca.crt")
+        report.transport = Transport.of(config)
+        let markdown = MarkdownRenderer.render(report)
+        #expect(markdown.contains("**Transport:** https, rediss; certificates verified against the CA in /ci/ca.crt"))
+        #expect(markdown.contains("the target's CA: `export CURL_CA_BUNDLE=/ci/ca.crt`, and `redis-cli --cacert /ci/ca.crt` for `rediss://`"))
+        #expect(try JSONReportRenderer.parse(try JSONReportRenderer.render(report)) == report)
+        config.redisTLS = TLSSpec(insecureSkipVerify: true)
+        report.transport = Transport.of(config)
+        #expect(MarkdownRenderer.render(report).contains("**Transport:** ⚠️ https, rediss; TLS NOT VERIFIED (insecureSkipVerify)"))
+        #expect(Transport.of(AuditConfig(baseURL: URL(string: "http://h")!, fixtures: .fixed(["{}"]))).tls == false)
+    }
+
     @Test func reproductionUsesVariablesNotTokens() {
         let exchange = Exchange(kind: .http, label: "x", request: "GET /live?sessionId=s1", credential: "otherStudent", result: "403")
         #expect(TranscriptFormatter.command(for: exchange) == #"curl -s -i -H "Authorization: Bearer $OTHER_STUDENT_TOKEN" "$BASE/live?sessionId=s1""#)

@@ -157,11 +157,14 @@ public struct Transport: Sendable, Equatable, Codable {
     public var verified: Bool
     /// "https, wss and rediss; certificates verified against the CA in ca.crt".
     public var detail: String
+    /// The private CA the reproductions need (`curl --cacert`, `redis-cli --cacert`); nil: the system's.
+    public var caFile: String? = nil
 
-    public init(tls: Bool, verified: Bool, detail: String) {
+    public init(tls: Bool, verified: Bool, detail: String, caFile: String? = nil) {
         self.tls = tls
         self.verified = verified
         self.detail = detail
+        self.caFile = caFile
     }
 
     /// What an audit with this config uses: schemes of the URLs it reaches, and the `tls:` settings.
@@ -175,6 +178,6 @@ public struct Transport: Sendable, Equatable, Codable {
             return Transport(tls: true, verified: false, detail: "\(schemes); TLS NOT VERIFIED (insecureSkipVerify): these answers may not come from the deployment named above")
         }
         let trust = config.tls?.caFile.map { "the CA in \($0)" } ?? "the system's CAs"
-        return Transport(tls: true, verified: true, detail: "\(schemes); certificates verified against \(trust)")
+        return Transport(tls: true, verified: true, detail: "\(schemes); certificates verified against \(trust)", caFile: config.tls?.caFile)
     }
 }

@@ -167,7 +167,7 @@ public enum MarkdownRenderer {
         }
         let reproduction = TranscriptFormatter.reproduction(finding.target.transcript)
         if !reproduction.isEmpty {
-            md.line("**Reproduce** (`BASE`, `REDIS_URL` and the `*_TOKEN` variables from your fixture):")
+            md.line("**Reproduce** (`BASE`, `REDIS_URL` and the `*_TOKEN` variables from your fixture\(caHint(report.transport))):")
             md.code(reproduction, language: "sh")
         }
         md.line("**Required fix:**")
@@ -175,6 +175,13 @@ public enum MarkdownRenderer {
         md.line(rule.remediation)
         md.blank()
         if !rule.references.isEmpty { md.line("*References: \(rule.references.joined(separator: "; "))*"); md.blank() }
+    }
+
+    /// What curl and redis-cli need to trust a private CA (curl reads `CURL_CA_BUNDLE`, so the
+    /// lines below stay as they are).
+    static func caHint(_ transport: Transport?) -> String {
+        guard let ca = transport?.caFile else { return "" }
+        return "; the target's CA: `export CURL_CA_BUNDLE=\(ca)`, and `redis-cli --cacert \(ca)` for `rediss://`"
     }
 
     static func comparisonTable(_ finding: Finding, _ md: inout Document) {

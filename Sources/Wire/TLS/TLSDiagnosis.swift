@@ -10,7 +10,8 @@ import NIOSSL
 /// second connection completes the handshake and sends nothing.
 public enum TLSDiagnosis {
     /// The failure, explained when it is a certificate the auditor refused; nil otherwise.
-    public static func explain(_ error: Error, host: String, port: Int, tls: TLSClient?) async -> String? {
+    /// `setting`: the config key the advice names (`tls`, `redis.tls`).
+    public static func explain(_ error: Error, host: String, port: Int, tls: TLSClient?, setting: String = "tls") async -> String? {
         guard isCertificateRefusal(error) else { return nil }
         let trust = tls?.trustDescription ?? TLSClient.systemDefault.trustDescription
         let name = tls?.serverName ?? host
@@ -21,10 +22,10 @@ public enum TLSDiagnosis {
         if leaf.notValidAfter < now { return "the server's certificate expired on \(day(leaf.notValidAfter)) (checked against \(trust))" }
         if leaf.notValidBefore > now { return "the server's certificate is not valid before \(day(leaf.notValidBefore))" }
         if !WireErrors.isHostnameFailure(error), WireErrors.isVerifyFailure(error) {
-            return "the server's certificate (\(subject(leaf))) is not signed by \(trust); set tls.caFile to the CA that issued it"
+            return "the server's certificate (\(subject(leaf))) is not signed by \(trust); set \(setting).caFile to the CA that issued it"
         }
         let names = leaf._subjectAlternativeNames().compactMap(sanText)
-        return "the server's certificate is for \(names.isEmpty ? subject(leaf) : names.joined(separator: ", ")), not \(name); connect by one of those names or set tls.serverName"
+        return "the server's certificate is for \(names.isEmpty ? subject(leaf) : names.joined(separator: ", ")), not \(name); connect by one of those names or set \(setting).serverName"
     }
 
     static func isCertificateRefusal(_ error: Error) -> Bool {
