@@ -21,6 +21,7 @@ public enum AuditRunner {
         let (exclusions, expired) = Exclusion.inForce(request.config.exclusions, on: day)
         let excluded = Dictionary(exclusions.map { ($0.rule, $0) }, uniquingKeysWith: { a, _ in a })
         var warnings = request.config.warnings + expired
+        var identity = request.config.identity
 
         func report(_ findings: [Finding], incomplete: String? = nil, leftBehind: LeftBehind? = nil) -> AuditReport {
             var report = AuditReport(target: request.config.baseURL.absoluteString, generatedAt: now.formatted(.iso8601), auditorVersion: request.auditorVersion,
@@ -28,6 +29,7 @@ public enum AuditRunner {
                                      findings: findings, gate: request.config.gate, warnings: warnings, incomplete: incomplete, leftBehind: leftBehind)
             let transport = Transport.of(request.config)
             report.transport = transport.tls ? transport : nil
+            report.identity = identity.isEmpty ? nil : identity
             return report
         }
         /// Every rule of the pack, in catalogue order: run ones from `ran`, the rest not checked or excluded.
@@ -60,6 +62,7 @@ public enum AuditRunner {
             progress("the audit could not run: \(reason)")
             return report(allFindings([:], notRun: "the audit could not run"), incomplete: reason)
         }
+        identity = target.identity
         warnings += target.warnings
         for warning in target.warnings { progress("warning: \(warning)") }
         let runnable = probes.filter { excluded[$0.0.id] == nil }

@@ -76,6 +76,8 @@ public struct DemoTarget: Sendable {
         config.socketURL = URL(string: first.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)
         config.scale = DemoTarget.scale
+        config.identity = TargetIdentity(name: "journey reference", environment: "demo (two instances on loopback)")
+        config.versionURL = first.baseURL.appendingPathComponent("__reference/version")
         return config
     }
 

@@ -13,6 +13,9 @@ struct TargetSystem {
     let prefetch: PrefetchedFixtureSource
     /// Remarks for the report (what the auditor could not set up, and why).
     var warnings: [String] = []
+    /// What is certified; the version is read from `target.versionURL` at preflight when given.
+    var identity = TargetIdentity()
+    var versionURL: URL?
 
     static func open(_ request: AuditRequest) async throws -> TargetSystem {
         let config = request.config
@@ -67,7 +70,10 @@ struct TargetSystem {
         if config.eventBridgeListen == nil, request.targetEvents == nil {
             warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")
         }
-        return TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch, warnings: warnings)
+        var target = TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch, warnings: warnings)
+        target.identity = config.identity
+        target.versionURL = config.versionURL
+        return target
     }
 
 
@@ -95,6 +101,7 @@ struct TargetSystem {
                 return "the target redirects live polling (\(response.status)\(location)); the auditor does not follow redirects: set target.baseURL to the address that answers"
             }
         }
+        if let versionURL { await readVersion(versionURL) }
         do { try await prefetch.prefetch() } catch {
             return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
         }
@@ -103,6 +110,21 @@ struct TargetSystem {
             warnings.append("\(system.redisUnavailable!): rules that read Redis are inconclusive.")
         }
         return nil
+    }
+
+    /// The build the target says it runs, from its version endpoint; on failure the configured
+    /// `target.version` stays, and the report says the endpoint could not be read.
+    mutating func readVersion(_ url: URL) async {
+        do {
+            let response = try await system.api.client.send(HTTPRequestSpec(method: "GET", url: url, headers: [("Accept", "application/json")]))
+            guard (200..<300).contains(response.status), let version = TargetIdentity.version(fromBody: response.bodyText, json: response.json) else {
+                warnings.append("target.versionURL answered \(response.status) without a version: the certified version is \(identity.version ?? "unknown").")
+                return
+            }
+            identity.version = version
+        } catch {
+            warnings.append("target.versionURL could not be read (\(WireErrors.plain(error))): the certified version is \(identity.version ?? "unknown").")
+        }
     }
 
     /// A usable TLS client, or a usage error naming the key (an unreadable CA file is the caller's to fix).

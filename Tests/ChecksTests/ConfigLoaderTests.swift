@@ -94,7 +94,8 @@ struct ConfigLoaderTests {
     /// `tls:` files are relative to the config file's directory; skipping verification is said out loud.
     @Test func tlsAndHeaders() throws {
         let config = try ConfigLoader(environment: env).parse("""
-        target: {baseURL: https://staging.example.com, headers: {X-Waf-Bypass: "${ADMIN}", Host: app.example.com}}
+        target: {baseURL: https://staging.example.com, headers: {X-Waf-Bypass: "${ADMIN}", Host: app.example.com},
+                 name: journey-api, version: 1.4.2, environment: staging, versionURL: https://staging.example.com/version}
         tls: {caFile: ca.crt, clientCert: /etc/auditor/client.crt, clientKey: client.key, serverName: api.internal}
         redis:
           url: rediss://auditor:${REDIS_PASSWORD}@cache.example.com:6380
@@ -102,6 +103,9 @@ struct ConfigLoaderTests {
         fixtures: {static: [{}]}
         """, file: "/work/ci/audit.yml")
         #expect(config.targetHeaders == ["X-Waf-Bypass": "admin-key", "Host": "app.example.com"])
+        #expect(config.identity == TargetIdentity(name: "journey-api", version: "1.4.2", environment: "staging"))
+        #expect(config.identity.line == "journey-api 1.4.2 on staging")
+        #expect(config.versionURL?.absoluteString == "https://staging.example.com/version")
         #expect(config.tls == TLSSpec(caFile: "/work/ci/ca.crt", clientCert: "/etc/auditor/client.crt", clientKey: "/work/ci/client.key", serverName: "api.internal"))
         #expect(config.redisURL == "rediss://auditor:s3cret@cache.example.com:6380")
         #expect(config.redisTLS == TLSSpec(insecureSkipVerify: true))

@@ -113,7 +113,30 @@ struct ScorecardTests {
         let card = Scorecard(findings: [finding("S-BLOCK-001", .fail), finding("S-IMP-001", .pass), finding("S-ADV-001", .pass)], rules: rules)
         #expect(card.verdict == .doNotDeploy)
         #expect(card.verdictReasons == ["S-BLOCK-001 failed (blocker)"])
-        #expect(card.score == 33.3) // 5 of 15
+        #expect(card.score == 33.3 && card.measuredScore == 33.3 && card.cap == nil, "already below the cap: nothing to hold down") // 5 of 15
+    }
+
+    /// A failed blocker holds the score at 60 (below any gate minimum); an unverified blocker just
+    /// below READY; the cap is said in the headline with the measured score, and the gate's
+    /// `minScore` reads the measured score (the verdict already gates on what the cap stands for).
+    @Test("the score never contradicts the verdict")
+    func scoreCappedByVerdict() {
+        let heavy = rules + (1...20).map { Rule(id: "S-IMP-\(100 + $0)", title: "", severity: .important, weight: 3, category: "Correctness",
+                                               rationale: "", remediation: "", references: [], probe: rules[0].probe, compare: [], faults: []) }
+        let passes = heavy.dropFirst().map { finding($0.id, .pass) }
+        let failed = Scorecard(findings: [finding("S-BLOCK-001", .fail)] + passes, rules: heavy)
+        #expect(failed.verdict == .doNotDeploy && failed.measuredScore == 86.7 && failed.score == 60)
+        #expect(failed.cap == "capped at 60: S-BLOCK-001 failed (blocker)")
+        #expect(failed.headline == "6/10 (capped: S-BLOCK-001 failed (blocker); measured 8.7)")
+        let unverified = Scorecard(findings: [finding("S-BLOCK-001", .inconclusive)] + passes, rules: heavy)
+        #expect(unverified.verdict == .notReady && unverified.measuredScore == 86.7 && unverified.score == 86.7, "below the cap already")
+        let unverifiedHigh = Scorecard(findings: [finding("S-BLOCK-001", .notChecked)] + passes, rules: heavy)
+        #expect(unverifiedHigh.verdict == .notReady && unverifiedHigh.measuredScore == 100 && unverifiedHigh.score == 89)
+        #expect(unverifiedHigh.headline.hasPrefix("8.9/10 (capped: not certified: S-BLOCK-001 not checked"))
+        #expect(Gate(accept: .notReady, minScore: 90).failures([finding("S-BLOCK-001", .notChecked)] + passes, scorecard: unverifiedHigh, rules: heavy).isEmpty,
+                "accept: not-ready still passes a NOT READY at measured 100: the cap does not gate twice")
+        let clean = Scorecard(findings: heavy.map { finding($0.id, .pass) }, rules: heavy)
+        #expect(clean.cap == nil && clean.headline == "10/10")
     }
 
     @Test("failed important, inconclusive blocker, or a low score cap at NOT READY")
@@ -138,12 +161,12 @@ struct ScorecardTests {
         #expect(card.coverage.line == "checked 1/3 rules, 1/1 blockers")
     }
 
-    @Test("a blocker not checked caps the verdict at NOT READY, even at 100; excluded on purpose, it does not")
+    @Test("a blocker not checked caps the verdict at NOT READY (and the score below READY), even at 100; excluded on purpose, it does not")
     func unverifiedBlocker() {
         var missing = finding("S-BLOCK-001", .notChecked)
         missing.summary = "no socket.url configured"
         let card = Scorecard(findings: [missing, finding("S-IMP-001", .pass), finding("S-ADV-001", .pass)], rules: rules)
-        #expect(card.score == 100)
+        #expect(card.measuredScore == 100 && card.score == 89)
         #expect(card.verdict == .notReady)
         #expect(card.verdictReasons == ["not certified: S-BLOCK-001 not checked — no socket.url configured"])
         #expect(card.coverage.line == "checked 2/3 rules, 0/1 blockers")

@@ -91,6 +91,19 @@ struct RendererTests {
         #expect(Transport.of(AuditConfig(baseURL: URL(string: "http://h")!, fixtures: .fixed(["{}"]))).tls == false)
     }
 
+    /// A version endpoint's answer, in the words a header needs.
+    @Test func identity() {
+        #expect(TargetIdentity.version(fromBody: "", json: ["version": "1.4.2", "commit": "3f2c9e1"]) == "1.4.2 (3f2c9e1)")
+        #expect(TargetIdentity.version(fromBody: "", json: ["gitCommit": "3f2c9e1"]) == "3f2c9e1")
+        #expect(TargetIdentity.version(fromBody: "v2.0.1\nbuilt by ci", json: nil) == "v2.0.1")
+        #expect(TargetIdentity.version(fromBody: "  \n", json: nil) == nil)
+        var report = Sample.report
+        report.identity = TargetIdentity(name: "journey-api", version: "1.4.2 (3f2c9e1)", environment: "staging")
+        #expect(MarkdownRenderer.render(report).contains("**Certified:** journey-api 1.4.2 (3f2c9e1) on staging  \n**Target:**"))
+        #expect(SummaryRenderer.render(report).contains("**journey-api 1.4.2 (3f2c9e1) on staging** · Target"))
+        #expect(JUnitRenderer.render(report).contains(#"<property name="certified" value="journey-api 1.4.2 (3f2c9e1) on staging"/>"#))
+    }
+
     @Test func reproductionUsesVariablesNotTokens() {
         let exchange = Exchange(kind: .http, label: "x", request: "GET /live?sessionId=s1", credential: "otherStudent", result: "403")
         #expect(TranscriptFormatter.command(for: exchange) == #"curl -s -i -H "Authorization: Bearer $OTHER_STUDENT_TOKEN" "$BASE/live?sessionId=s1""#)

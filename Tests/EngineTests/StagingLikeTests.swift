@@ -90,6 +90,9 @@ struct StagingLikeTests {
             #expect(audit.status == 0, "\(audit.output)")
             #expect(Self.verdict(audit.report) == "READY")
             #expect(Self.failing(audit.report).isEmpty, "\(Self.failing(audit.report))")
+            let identity = audit.report["identity"] as? [String: Any]
+            #expect(identity?["version"] as? String == "contract-2026.11 (clean)", "read from target.versionURL: \(identity ?? [:])")
+            #expect(identity?["name"] as? String == "journey reference")
             let transport = audit.report["transport"] as? [String: Any]
             #expect(transport?["verified"] as? Bool == true)
             #expect((transport?["detail"] as? String)?.hasPrefix("https, wss, rediss; certificates verified against the CA in \(deployment.directory)/ca.crt") == true,

@@ -42,7 +42,7 @@ enum ReportOutput {
     /// The few lines a terminal or a CI log needs.
     static func summary(_ report: AuditReport, files: [String]) -> String {
         let card = report.scorecard
-        var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — score \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10) — \(card.coverage.line)"]
+        var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — \(card.headline) — \(card.coverage.line)"]
         if !card.verdictReasons.isEmpty { lines.append("   because: \(card.verdictReasons.joined(separator: "; "))") }
         for finding in report.findings where finding.status != .pass && report.incomplete == nil {
             let severity = report.rule(finding.ruleID)?.severity.rawValue ?? ""

@@ -7,6 +7,10 @@ public struct AuditConfig: Sendable {
     public var instances: [URL] = []
     /// Overrides of CONTRACT.md's paths, by call name (startJourney, locationUpdate, liveLocation, arrived, stopJourney).
     public var paths: [String: String] = [:]
+    /// What is certified: name, version, environment (shown in every format).
+    public var identity = TargetIdentity()
+    /// Read at the start of the audit for the version (a `/version` or build-info endpoint).
+    public var versionURL: URL?
     /// Headers sent with every request to the target (API, fixtures, race, load, Socket.IO
     /// upgrade): a `Host` override, a WAF bypass token. Values never appear in a report.
     public var targetHeaders: [String: String] = [:]
@@ -132,8 +136,8 @@ public struct Gate: Sendable, Equatable, Codable {
             let accepted: [Scorecard.Verdict] = accept == .ready ? [.ready] : [.ready, .notReady]
             if !accepted.contains(card.verdict) { card.verdictReasons.forEach(add) }
         }
-        if card.score < minScore {
-            add("score \(Judge.format(card.score))\(waived ? " (waived rules left out)" : "") is below the gate's minimum \(Judge.format(minScore))")
+        if card.measuredScore < minScore {
+            add("score \(Judge.format(card.measuredScore))\(waived ? " (waived rules left out)" : "") is below the gate's minimum \(Judge.format(minScore))")
         }
         let severities: Set<Severity>
         switch failOn {

@@ -28,7 +28,7 @@ public struct ConfigLoader {
         try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
 
         let target = try doc.required("target")
-        try target.mapping(allowed: ["baseURL", "instances", "paths", "headers"], warnings: &warnings)
+        try target.mapping(allowed: ["baseURL", "instances", "paths", "headers", "name", "version", "versionURL", "environment"], warnings: &warnings)
         let baseURL = try target.required("baseURL").url()
         let fixtures = try fixtureSpec(try doc.required("fixtures"), warnings: &warnings)
         var config = AuditConfig(baseURL: baseURL, fixtures: fixtures)
@@ -44,6 +44,9 @@ public struct ConfigLoader {
                 config.paths[key] = path
             }
         }
+        config.identity = TargetIdentity(name: try target.optional("name")?.string(), version: try target.optional("version")?.string(),
+                                         environment: try target.optional("environment")?.string())
+        config.versionURL = try target.optional("versionURL")?.url()
         for (key, value) in try target.optional("headers")?.entries() ?? [] {
             guard Self.isToken(key) else { throw ConfigError(file: file, key: value.path, expected: "a header name", found: "'\(key)'") }
             config.targetHeaders[key] = try value.string()

@@ -43,9 +43,15 @@ public struct Scorecard: Sendable, Equatable, Codable {
         }
     }
 
-    /// 0–100: weight of passed rules over weight of evaluated ones (failed and inconclusive count
-    /// as not passed; not-checked and excluded rules are left out and capped in the verdict).
+    /// 0–100, as measured, then capped by the verdict (`cap`), so the two never disagree: a
+    /// failed blocker holds it at `doNotDeployCap`, an unverified blocker just below READY.
     public var score: Double
+    /// 0–100 before the cap: weight of passed rules over weight of evaluated ones (failed and
+    /// inconclusive count as not passed; not-checked and excluded rules are left out). The gate's
+    /// `minScore` reads this one, since the verdict already gates on what the cap stands for.
+    public var measuredScore: Double
+    /// Why the score is held down, in words ("capped at 60: JRN-RACE-001 failed (blocker)"); nil when it is not.
+    public var cap: String?
     public var verdict: Verdict
     /// Which rules set the verdict, in words ("JRN-RACE-001 failed (blocker)").
     public var verdictReasons: [String]
@@ -56,6 +62,11 @@ public struct Scorecard: Sendable, Equatable, Codable {
 
     /// The minimum score for READY.
     public static let readyScore = 90.0
+    /// The most a report with a failed blocker can score (testssl caps a grade the same way):
+    /// below any sensible gate minimum, near the seeds' 6/10 and 7/10 for their DO NOT DEPLOY.
+    public static let doNotDeployCap = 60.0
+    /// The most a report with an unverified blocker can score: just below READY.
+    public static let unverifiedBlockerCap = readyScore - 1
 
     /// `incomplete`: why the audit could not run at all, which makes the verdict INCOMPLETE.
     public init(findings: [Finding], rules: [Rule], incomplete: String? = nil) {
@@ -64,7 +75,8 @@ public struct Scorecard: Sendable, Equatable, Codable {
         func weight(_ f: Finding) -> Double { byID[f.ruleID]?.weight ?? 0 }
         let total = evaluated.map(weight).reduce(0, +)
         let passed = evaluated.filter { $0.status == .pass }.map(weight).reduce(0, +)
-        score = total > 0 ? (100 * passed / total * 10).rounded() / 10 : 0
+        measuredScore = total > 0 ? (100 * passed / total * 10).rounded() / 10 : 0
+        score = measuredScore
         notApplicable = findings.filter { !$0.status.isEvaluated }.map(\.ruleID)
 
         let categoryNames = rules.map(\.category).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -101,28 +113,49 @@ public struct Scorecard: Sendable, Equatable, Codable {
         if !failedBlockers.isEmpty {
             verdict = .doNotDeploy
             verdictReasons = failedBlockers
+            capScore(at: Self.doNotDeployCap, because: failedBlockers)
             return
         }
-        var capped = reasons(.inconclusive, .blocker) + reasons(.notChecked, .blocker) + reasons(.notApplicable, .blocker)
-            + reasons(.fail, .important)
+        let unverifiedBlockers = reasons(.inconclusive, .blocker) + reasons(.notChecked, .blocker) + reasons(.notApplicable, .blocker)
+        var capped = unverifiedBlockers + reasons(.fail, .important)
         if evaluated.isEmpty {
             capped.append("no rule could be evaluated")
-        } else if score < Self.readyScore {
-            capped.append("score \(Judge.format(score)) is below \(Judge.format(Self.readyScore))")
+        } else if measuredScore < Self.readyScore {
+            capped.append("score \(Judge.format(measuredScore)) is below \(Judge.format(Self.readyScore))")
         }
         verdict = capped.isEmpty ? .ready : .notReady
         verdictReasons = capped
+        if !unverifiedBlockers.isEmpty { capScore(at: Self.unverifiedBlockerCap, because: unverifiedBlockers) }
+    }
+
+    private mutating func capScore(at limit: Double, because reasons: [String]) {
+        guard measuredScore > limit else { return }
+        score = limit
+        let named = reasons.count > 2 ? reasons.prefix(2).joined(separator: "; ") + "; \(reasons.count - 2) more" : reasons.joined(separator: "; ")
+        cap = "capped at \(Judge.format(limit)): \(named)"
     }
 
     /// The score on the seeds' x/10 scale.
     public var outOfTen: Double { (score / 10 * 10).rounded() / 10 }
 
-    enum CodingKeys: String, CodingKey { case score, verdict, verdictReasons, categories, coverage, notApplicable }
+    /// The headline: "6/10 (capped: JRN-RACE-001 failed (blocker); measured 9.2)", one scale, the
+    /// cap in the same breath, so nobody reads 9.2 next to DO NOT DEPLOY.
+    public var headline: String {
+        let measured = (measuredScore / 10 * 10).rounded() / 10
+        guard let cap else { return "\(Judge.format(outOfTen))/10" }
+        let why = cap.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
+        return "\(Judge.format(outOfTen))/10 (capped: \(why); measured \(Judge.format(measured)))"
+    }
+
+    enum CodingKeys: String, CodingKey { case score, measuredScore, cap, verdict, verdictReasons, categories, coverage, notApplicable }
 
     /// Reports written before coverage existed still load (their coverage is recomputed as unknown).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         score = try c.decode(Double.self, forKey: .score)
+        // Reports written before the cap: their score was the measured one.
+        measuredScore = try c.decodeIfPresent(Double.self, forKey: .measuredScore) ?? score
+        cap = try c.decodeIfPresent(String.self, forKey: .cap)
         verdict = try c.decode(Verdict.self, forKey: .verdict)
         verdictReasons = try c.decode([String].self, forKey: .verdictReasons)
         categories = try c.decode([CategoryScore].self, forKey: .categories)

@@ -29,6 +29,8 @@ public struct AuditReport: Sendable, Equatable, Codable {
     public var leftBehind: LeftBehind? = nil
     /// TLS or not, verified or not: a certification over unverified TLS says so at the top.
     public var transport: Transport? = nil
+    /// What was certified (service, version, environment); nil when the config says nothing.
+    public var identity: TargetIdentity? = nil
 
     public init(target: String, generatedAt: String, auditorVersion: String, catalogue: RuleCatalogue, durationSeconds: Double,
                 findings: [Finding], gate: Gate, warnings: [String], incomplete: String? = nil, leftBehind: LeftBehind? = nil) {
@@ -63,7 +65,7 @@ public struct AuditReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, target, generatedAt, auditorVersion, catalogue, catalogueVersion, durationSeconds, requestsSent
-        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers, incomplete, leftBehind, transport
+        case rules, findings, scorecard, gate, gateFailures, warnings, baseline, expiredWaivers, incomplete, leftBehind, transport, identity
     }
 
     /// Reads every report of schema version 1, including those written before a field was added.
@@ -88,6 +90,7 @@ public struct AuditReport: Sendable, Equatable, Codable {
         incomplete = try c.decodeIfPresent(String.self, forKey: .incomplete)
         leftBehind = try c.decodeIfPresent(LeftBehind.self, forKey: .leftBehind)
         transport = try c.decodeIfPresent(Transport.self, forKey: .transport)
+        identity = try c.decodeIfPresent(TargetIdentity.self, forKey: .identity)
     }
 
     /// Marks the failures that a waiver in force accepts, lists the expired ones, re-evaluates the gate.

@@ -15,7 +15,8 @@ public enum JUnitRenderer {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml += #"<testsuites name="auditor" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)">"# + "\n"
         xml += #"  <testsuite name="\#(escape(report.catalogue)) \#(escape(report.catalogueVersion))" tests="\#(tests)" failures="\#(failures)" errors="\#(errors)" skipped="\#(skipped)" time="\#(time)" timestamp="\#(escape(report.generatedAt))">"# + "\n"
-        xml += #"    <properties><property name="target" value="\#(escape(report.target))"/><property name="score" value="\#(report.scorecard.score)"/><property name="verdict" value="\#(report.scorecard.verdict.rawValue)"/><property name="coverage" value="\#(escape(report.scorecard.coverage.line))"/></properties>"# + "\n"
+        let certified = report.identity?.line.map { #"<property name="certified" value="\#(escape($0))"/>"# } ?? ""
+        xml += #"    <properties>\#(certified)<property name="target" value="\#(escape(report.target))"/><property name="score" value="\#(report.scorecard.score)"/><property name="verdict" value="\#(report.scorecard.verdict.rawValue)"/><property name="coverage" value="\#(escape(report.scorecard.coverage.line))"/></properties>"# + "\n"
         if let reason = report.incomplete {
             xml += #"    <testcase classname="\#(escape(report.catalogue)).audit" name="audit could not run" time="\#(time)">"# + "\n"
             xml += #"      <error type="incomplete" message="\#(escape(reason))"/>"# + "\n    </testcase>\n"

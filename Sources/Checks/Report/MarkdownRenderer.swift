@@ -47,6 +47,7 @@ public enum MarkdownRenderer {
     static func header(_ report: AuditReport, _ md: inout Document) {
         md.line("# Production Readiness Certification: Journey Tracking")
         md.blank()
+        if let identity = report.identity?.line { md.line("**Certified:** \(identity)  ") }
         md.line("**Target:** \(report.target)  ")
         md.line("**Date:** \(report.generatedAt)  ")
         md.line("**Auditor:** \(report.auditorVersion) · **Rule pack:** \(report.catalogue) \(report.catalogueVersion)  ")
@@ -79,7 +80,10 @@ public enum MarkdownRenderer {
             md.line("**Clean-up:** \(left.active.isEmpty ? "✅" : "❌") \(left.line)")
             md.blank()
         }
-        md.line("**Production Readiness Score:** \(Judge.format(card.score))/100 (\(Judge.format(card.outOfTen))/10)")
+        md.line("**Production Readiness Score:** \(Judge.format(card.outOfTen))/10" + (card.cap.map { " — \($0) (measured \(Judge.format(card.measuredScore))/100)" } ?? "") + "  ")
+        md.line("*Passed weight over evaluated weight (blocker \(Judge.format(Severity.blocker.defaultWeight)), important \(Judge.format(Severity.important.defaultWeight)), "
+                + "advisory \(Judge.format(Severity.advisory.defaultWeight)) unless a rule says otherwise); a failed blocker caps it at "
+                + "\(Judge.format(Scorecard.doNotDeployCap / 10)), an unverified blocker at \(Judge.format(Scorecard.unverifiedBlockerCap / 10)).*")
         md.blank()
         let counts = Finding.Status.allCases.map { status in (status, report.findings.filter { $0.status == status }.count) }
             .filter { $0.1 > 0 || $0.0.isEvaluated }

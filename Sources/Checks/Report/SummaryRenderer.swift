@@ -3,9 +3,9 @@ public enum SummaryRenderer {
     public static func render(_ report: AuditReport) -> String {
         let card = report.scorecard
         var md = Document()
-        md.line("### \(card.verdict.emoji) \(card.verdict.rawValue) — \(Judge.format(card.score))/100")
+        md.line("### \(card.verdict.emoji) \(card.verdict.rawValue) — \(card.headline)")
         md.blank()
-        md.line("Target `\(report.target)` · rule pack \(report.catalogue) \(report.catalogueVersion) · \(card.coverage.line) · gate \(report.gatePassed ? "✅ passed" : "❌ failed")")
+        md.line("\(report.identity?.line.map { "**\($0)** · " } ?? "")Target `\(report.target)` · rule pack \(report.catalogue) \(report.catalogueVersion) · \(card.coverage.line) · gate \(report.gatePassed ? "✅ passed" : "❌ failed")")
         md.blank()
         if let reason = report.incomplete {
             md.line("**The audit could not run:** \(reason)")

@@ -34,9 +34,20 @@ func buildRouter(service: JourneyService, variants: Set<Variant> = []) -> Router
         }
         return await service.makeFixture(body: Array(buffer: body)).http(AnswerStyle())
     }
+    // What a build-info endpoint answers, so an audit can name what it certified (target.versionURL).
+    let build = (service.faults.sorted().map { "fault \($0.rawValue)" } + variants.sorted().map { "variant \($0.rawValue)" })
+    router.get("__reference/version") { _, _ in
+        APIResponse(status: 200, body: APIResponse.encode(["version": ReferenceVersion.current, "build": build.isEmpty ? "clean" : build.joined(separator: ", ")]),
+                    headers: []).http(AnswerStyle())
+    }
     // Reached only when a Socket.IO upgrade was not accepted (python-engineio's answer to a foreign origin).
     router.get("socket.io") { _, _ in APIResponse(status: 400, body: Array("Not an accepted origin.".utf8), headers: []).http(AnswerStyle()) }
     return router
+}
+
+/// The reference's version: the contract it implements.
+public enum ReferenceVersion {
+    public static let current = "contract-2026.11"
 }
 
 /// How the reference writes its answers: as the contract's examples, or (the variant
