@@ -43,6 +43,7 @@ enum ReportOutput {
     static func summary(_ report: AuditReport, files: [String]) -> String {
         let card = report.scorecard
         var lines = ["\(card.verdict.emoji) \(card.verdict.rawValue) — \(card.headline) — \(card.coverage.line)"]
+        if let certified = report.identity?.line { lines.append("   certified: \(certified)") }
         if !card.verdictReasons.isEmpty { lines.append("   because: \(card.verdictReasons.joined(separator: "; "))") }
         for finding in report.findings where finding.status != .pass && report.incomplete == nil {
             let severity = report.rule(finding.ruleID)?.severity.rawValue ?? ""
