@@ -10,6 +10,13 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private var pending: CircularBuffer<EventLoopPromise<RESPValue>> = []
     private var buffer = ByteBuffer()
     private let parser = RESPParser()
+    /// For a connection in subscribe mode: takes the values that are pushes (true), so only
+    /// replies are paired with commands; called with nil when the connection closes.
+    private let pushes: (@Sendable (RESPValue?) -> Bool)?
+
+    init(pushes: (@Sendable (RESPValue?) -> Bool)? = nil) {
+        self.pushes = pushes
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let (command, replyPromise) = unwrapOutboundIn(data)
@@ -24,6 +31,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         buffer.writeBuffer(&incoming)
         do {
             while let value = try parser.parse(&buffer) {
+                if let pushes, pushes(value) { continue }
                 guard let promise = pending.popFirst() else {
                     context.close(promise: nil)
                     return
@@ -39,6 +47,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         failAll(RESPConnectionError.closed)
+        _ = pushes?(nil)
         context.fireChannelInactive()
     }
 

@@ -32,16 +32,17 @@ public final class RESPConnection: Sendable {
     }
 
     /// Connects, then authenticates and selects the database the URL names. A `rediss://` URL
-    /// runs over TLS with `tls` (nil: the system's CAs).
+    /// runs over TLS with `tls` (nil: the system's CAs). `pushes`: see `RESPClientHandler`.
     public static func connect(
         to url: RedisURL,
         tls: TLSClient? = nil,
         timeout: TimeAmount = .seconds(1),
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        pushes: (@Sendable (RESPValue?) -> Bool)? = nil
     ) async throws -> RESPConnection {
         let channel = try await Connector.connect(host: url.host, port: url.port, tls: url.usesTLS ? (tls ?? .systemDefault) : nil,
                                                   timeout: timeout, group: group) { channel in
-            try channel.pipeline.syncOperations.addHandler(RESPClientHandler())
+            try channel.pipeline.syncOperations.addHandler(RESPClientHandler(pushes: pushes))
         }
         let connection = RESPConnection(channel: channel, timeout: timeout)
         do {
