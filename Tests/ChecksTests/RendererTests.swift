@@ -104,6 +104,19 @@ struct RendererTests {
         #expect(JUnitRenderer.render(report).contains(#"<property name="certified" value="journey-api 1.4.2 (3f2c9e1) on staging"/>"#))
     }
 
+    /// A passing rule is one line a reader can scan: at most 120 characters, cut with "…".
+    @Test func passingRulesFitOneLine() {
+        let short = MarkdownRenderer.passLine("- ✅ **S-1** Short", "ttl: 300")
+        #expect(short == "- ✅ **S-1** Short — ttl: 300")
+        let long = MarkdownRenderer.passLine("- ✅ **JRN-EVB-002** Journey events reach EventBridge with the contract's shape", String(repeating: "DetailType=TrainerJourneyStarted ", count: 20))
+        #expect(long.count == MarkdownRenderer.passLineLimit && long.hasSuffix("…"))
+        let title = MarkdownRenderer.passLine("- ✅ **X** " + String(repeating: "t", count: 200), "observed")
+        #expect(title.count == MarkdownRenderer.passLineLimit)
+        for line in MarkdownRenderer.render(Sample.report).split(separator: "\n") where line.hasPrefix("- ✅") {
+            #expect(line.count <= MarkdownRenderer.passLineLimit, "\(line)")
+        }
+    }
+
     @Test func reproductionUsesVariablesNotTokens() {
         let exchange = Exchange(kind: .http, label: "x", request: "GET /live?sessionId=s1", credential: "otherStudent", result: "403")
         #expect(TranscriptFormatter.command(for: exchange) == #"curl -s -i -H "Authorization: Bearer $OTHER_STUDENT_TOKEN" "$BASE/live?sessionId=s1""#)

@@ -223,6 +223,9 @@ public enum MarkdownRenderer {
         md.blank()
     }
 
+    /// The longest line a passing rule gets: a reader scans this list, the JSON keeps every fact.
+    static let passLineLimit = 120
+
     static func correct(_ report: AuditReport, _ md: inout Document) {
         md.line("## ✅ Correct Implementations")
         md.blank()
@@ -231,9 +234,22 @@ public enum MarkdownRenderer {
         for finding in passed {
             guard let rule = report.rule(finding.ruleID) else { continue }
             let shown = finding.comparisons.prefix(3).map { "\($0.description): \($0.observed)" }.joined(separator: "; ")
-            md.line("- ✅ **\(rule.id)** \(rule.title) — \(shown)")
+            md.line(passLine("- ✅ **\(rule.id)** \(rule.title)", shown))
+        }
+        if !passed.isEmpty {
+            md.blank()
+            md.line("*Every observed fact of these rules is in `certification.json`.*")
         }
         md.blank()
+    }
+
+    /// "- ✅ **ID** Title — what was observed", cut with "…" to `passLineLimit` characters.
+    static func passLine(_ head: String, _ observed: String) -> String {
+        let full = observed.isEmpty ? head : "\(head) — \(observed)"
+        guard full.count > passLineLimit else { return full }
+        let room = passLineLimit - head.count - " — …".count
+        guard room >= 12 else { return head.count <= passLineLimit ? head : String(head.prefix(passLineLimit - 1)) + "…" }
+        return "\(head) — \(observed.prefix(room).trimmingCharacters(in: .whitespaces))…"
     }
 
     static func scenarios(_ report: AuditReport, _ md: inout Document) {
