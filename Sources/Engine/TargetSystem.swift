@@ -132,8 +132,9 @@ struct TargetSystem {
         do {
             return try TLSClient(caFile: spec.caFile, clientCert: spec.clientCert, clientKey: spec.clientKey,
                                  serverName: spec.serverName, insecureSkipVerify: spec.insecureSkipVerify)
-        } catch let error as TLSSetupError {
-            throw AuditError.badTLS(key == "tls" ? error.description : error.description.replacingOccurrences(of: "tls.", with: "\(key)."))
+        } catch var error as TLSSetupError {
+            error.setting = key
+            throw AuditError.badTLS(error.description)
         } catch {
             throw AuditError.badTLS("\(key): \(WireErrors.plain(error))")
         }

@@ -16,14 +16,19 @@ import Wire
 // scripts/staging-like with check-then-set for this).
 // usage: swift run -c release race-bench [spread-rounds] [audits] [--via audit.yml --plain http://host:port]
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String, in arguments: [String]) -> String? {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+/// `--name value` options, and the positional arguments left once they are taken out.
+func parse(_ arguments: [String]) -> (options: [String: String], positional: [String]) {
+    var options: [String: String] = [:], positional: [String] = []
+    var rest = arguments[...]
+    while let word = rest.popFirst() {
+        if word.hasPrefix("--"), let value = rest.popFirst() { options[word] = value } else { positional.append(word) }
+    }
+    return (options, positional)
 }
-let via = option("--via", in: arguments)
-let plainEdge = option("--plain", in: arguments).flatMap(URL.init(string:))
-let numbers = arguments.filter { !$0.contains("/") && !$0.contains(".") }.compactMap(Int.init)
+let (options, positional) = parse(Array(CommandLine.arguments.dropFirst()))
+let via = options["--via"]
+let plainEdge = options["--plain"].flatMap(URL.init(string:))
+let numbers = positional.compactMap(Int.init)
 let spreadRounds = numbers.first ?? 40
 let audits = numbers.dropFirst().first ?? 50
 
@@ -73,18 +78,10 @@ func catchRate(_ name: String, _ system: ProbeSystem, audits: Int) async throws 
         let started = ContinuousClock.now
         for _ in 0..<audits {
             let observation = await Prober.observe(ProbeCatalog.probe("race")!, spec, on: system)
-            if wonTwice(observation["answersPerRound"]) { caught += 1 }
+            if RaceCatch.caught(observation) { caught += 1 }
         }
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         print(String(format: "  %@: %d/%d = %.0f%%  (%.0f s)", naiveSender ? "naive client  " : "last-byte sync", caught, audits, 100 * Double(caught) / Double(audits), seconds))
-    }
-}
-
-/// Whether some round of `answersPerRound` ("20×201, 1×201 19×409, …") had more than one 201.
-func wonTwice(_ answers: FactValue) -> Bool {
-    "\(answers)".split(whereSeparator: { $0 == "," || $0 == " " }).contains { part in
-        let pieces = part.split(separator: "×")
-        return pieces.count == 2 && pieces[1] == "201" && (Int(pieces[0]) ?? 0) > 1
     }
 }
 

@@ -126,7 +126,7 @@ struct ScorecardTests {
         let passes = heavy.dropFirst().map { finding($0.id, .pass) }
         let failed = Scorecard(findings: [finding("S-BLOCK-001", .fail)] + passes, rules: heavy)
         #expect(failed.verdict == .doNotDeploy && failed.measuredScore == 86.7 && failed.score == 60)
-        #expect(failed.cap == "capped at 60: S-BLOCK-001 failed (blocker)")
+        #expect(failed.cap == "S-BLOCK-001 failed (blocker)")
         #expect(failed.headline == "6/10 (capped: S-BLOCK-001 failed (blocker); measured 8.7)")
         let unverified = Scorecard(findings: [finding("S-BLOCK-001", .inconclusive)] + passes, rules: heavy)
         #expect(unverified.verdict == .notReady && unverified.measuredScore == 86.7 && unverified.score == 86.7, "below the cap already")

@@ -83,6 +83,10 @@ struct TLSTests {
             #expect(try await HTTPClient(tls: mtls).send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
             #expect(throws: TLSSetupError.self) { try TLSClient(caFile: certificates.ca, clientCert: certificates.cert("client")) }
             #expect(throws: TLSSetupError.self) { try TLSClient(caFile: "/nonexistent/ca.crt") }
+            // A bad file is a usage error naming the section it came from.
+            #expect { try TargetSystem.client(TLSSpec(caFile: "/nonexistent/ca.crt"), key: "redis.tls") } throws: { error in
+                (error as? AuditError).map { $0.isUsageError && $0.description == "redis.tls.caFile '/nonexistent/ca.crt' cannot be read" } ?? false
+            }
         }
     }
 

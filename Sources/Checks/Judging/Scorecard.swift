@@ -50,7 +50,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     /// inconclusive count as not passed; not-checked and excluded rules are left out). The gate's
     /// `minScore` reads this one, since the verdict already gates on what the cap stands for.
     public var measuredScore: Double
-    /// Why the score is held down, in words ("capped at 60: JRN-RACE-001 failed (blocker)"); nil when it is not.
+    /// Why the score is held down to `score`, in words ("JRN-RACE-001 failed (blocker)"); nil when it is not.
     public var cap: String?
     public var verdict: Verdict
     /// Which rules set the verdict, in words ("JRN-RACE-001 failed (blocker)").
@@ -132,7 +132,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
         guard measuredScore > limit else { return }
         score = limit
         let named = reasons.count > 2 ? reasons.prefix(2).joined(separator: "; ") + "; \(reasons.count - 2) more" : reasons.joined(separator: "; ")
-        cap = "capped at \(Judge.format(limit)): \(named)"
+        cap = named
     }
 
     /// The score on the seeds' x/10 scale.
@@ -143,8 +143,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     public var headline: String {
         let measured = (measuredScore / 10 * 10).rounded() / 10
         guard let cap else { return "\(Judge.format(outOfTen))/10" }
-        let why = cap.drop { $0 != ":" }.dropFirst().trimmingCharacters(in: .whitespaces)
-        return "\(Judge.format(outOfTen))/10 (capped: \(why); measured \(Judge.format(measured)))"
+        return "\(Judge.format(outOfTen))/10 (capped: \(cap); measured \(Judge.format(measured)))"
     }
 
     enum CodingKeys: String, CodingKey { case score, measuredScore, cap, verdict, verdictReasons, categories, coverage, notApplicable }

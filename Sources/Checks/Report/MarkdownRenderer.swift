@@ -80,7 +80,7 @@ public enum MarkdownRenderer {
             md.line("**Clean-up:** \(left.active.isEmpty ? "✅" : "❌") \(left.line)")
             md.blank()
         }
-        md.line("**Production Readiness Score:** \(Judge.format(card.outOfTen))/10" + (card.cap.map { " — \($0) (measured \(Judge.format(card.measuredScore))/100)" } ?? "") + "  ")
+        md.line("**Production Readiness Score:** \(Judge.format(card.outOfTen))/10" + (card.cap.map { " — capped at \(Judge.format(card.score)): \($0) (measured \(Judge.format(card.measuredScore))/100)" } ?? "") + "  ")
         md.line("*Passed weight over evaluated weight (blocker \(Judge.format(Severity.blocker.defaultWeight)), important \(Judge.format(Severity.important.defaultWeight)), "
                 + "advisory \(Judge.format(Severity.advisory.defaultWeight)) unless a rule says otherwise); a failed blocker caps it at "
                 + "\(Judge.format(Scorecard.doNotDeployCap / 10)), an unverified blocker at \(Judge.format(Scorecard.unverifiedBlockerCap / 10)).*")

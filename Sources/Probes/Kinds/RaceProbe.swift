@@ -32,3 +32,13 @@ struct RaceProbe: Probe {
         run.record("startedEvents", counts.count == events.count ? .int(counts.max() ?? 0) : events.first { !$0.isObserved }!)
     }
 }
+
+/// Whether one run of the race probe caught a check-then-set: some round answered 201 more than
+/// once. The benchmark's catch rate and the tests count catches with this, as the rule's facts say.
+public enum RaceCatch {
+    public static func caught(_ observation: Observation) -> Bool {
+        guard case .strings(let rounds) = observation["answersPerRound"] else { return false }
+        // Each round reads "19×201 1×409".
+        return rounds.contains { round in round.split(separator: " ").contains { $0.hasSuffix("×201") && (Int($0.dropLast(4)) ?? 0) > 1 } }
+    }
+}

@@ -103,5 +103,7 @@ public struct TLSSetupError: Error, CustomStringConvertible {
     public var what: String
     public var path: String
     public var why: String
-    public var description: String { path.isEmpty ? "tls.\(what) \(why)" : "tls.\(what) '\(path)' \(why)" }
+    /// The config section it came from (`tls`, `redis.tls`).
+    public var setting = "tls"
+    public var description: String { path.isEmpty ? "\(setting).\(what) \(why)" : "\(setting).\(what) '\(path)' \(why)" }
 }
