@@ -28,8 +28,8 @@ enum FindingDetail {
         }
         lines += ["", "Target transcript:"]
         lines += finding.target.transcript.map { "  \($0.label): \($0.request) \($0.credential.map { "[\($0)] " } ?? "")→ \($0.result)" }
-        let reproduction = TranscriptFormatter.reproduction(finding.target.transcript, limit: 50)
-        if !reproduction.isEmpty { lines += ["", "Reproduce (BASE, REDIS_URL and *_TOKEN from your fixture):"] + reproduction.map { "  \($0)" } }
+        let reproduction = Reproduction.of(finding).script
+        if finding.status != .pass, !reproduction.isEmpty { lines += ["", "Reproduce by hand (in the directory of \(Reproduction.configFile)):"] + reproduction }
         if finding.status != .pass, let rule = report.rule(finding.ruleID) { lines += ["", "Fix:", rule.remediation] }
         return lines.joined(separator: "\n")
     }

@@ -16,7 +16,7 @@ enum ReportOutput {
         for format in output.selectedFormats {
             let text: String
             switch format {
-            case .markdown: text = MarkdownRenderer.render(report)
+            case .markdown: text = MarkdownRenderer.render(report, detail: output.detail)
             case .json: text = try JSONReportRenderer.render(report)
             case .junit: text = JUnitRenderer.render(report)
             }

@@ -47,14 +47,18 @@ struct RunCommand: AsyncParsableCommand {
             print(try DryRun.describe(request))
             return
         }
-        _ = try certification.previous() // a bad baseline is a usage error before anything is sent
+        // Read before anything is sent (a bad --baseline is a usage error) and before --out is overwritten.
+        let previous = try certification.previous(out: output.out)
+        if certification.failOnNew, previous == nil {
+            throw ValidationError("--fail-on-new needs a baseline: --baseline PREVIOUS.json, or a certification.json in --out \(output.out)")
+        }
         var report: AuditReport
         do {
             report = try await AuditRunner.run(request, progress: progressLine)
         } catch {
             throw auditExit(error)
         }
-        try certification.certify(&report, configWaivers: request.config.waiversFile, rules: request.catalogue.rules)
+        try certification.certify(&report, previous: previous, configWaivers: request.config.waiversFile, rules: request.catalogue.rules)
         try ReportOutput.finish(report, output)
     }
 

@@ -27,6 +27,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "Also write a short Markdown summary (verdict, score, blockers, new findings) here, e.g. $GITHUB_STEP_SUMMARY.")
     var summary: String?
 
+    @Option(help: "How much evidence certification.md carries: full (transcripts, hand reproductions, scenarios) or summary. certification.json keeps everything.")
+    var detail: Detail = .full
+
     var selectedFormats: [ReportFormat] { formats.isEmpty ? ReportFormat.allCases : formats }
 }
 
@@ -43,6 +46,7 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension Gate.FailOn: ExpressibleByArgument {}
+extension Detail: ExpressibleByArgument {}
 
 /// Progress goes to stderr, so stdout stays the result.
 @Sendable func progressLine(_ text: String) {
@@ -51,33 +55,49 @@ extension Gate.FailOn: ExpressibleByArgument {}
 
 /// Comparing with the previous certification and accepting known risks.
 struct CertificationOptions: ParsableArguments {
-    @Option(help: "The previous certification (certification.json): classify every finding as new, still failing, fixed or unchanged.")
+    @Option(help: "The previous certification (certification.json): classify every finding as new, still failing, fixed or unchanged. Default: the certification.json already in --out, if any.")
     var baseline: String?
 
-    @Flag(help: "Gate on new failures only (needs --baseline); a still-failing blocker fails unless waived.")
+    @Flag(help: "Do not compare with the certification.json already in --out.")
+    var noBaseline = false
+
+    @Flag(help: "Gate on new failures only (needs a baseline); a still-failing blocker fails unless waived.")
     var failOnNew = false
 
     @Option(help: "A waivers file (overrides `waivers:` in the config).")
     var waivers: String?
 
     func validate() throws {
-        if failOnNew, baseline == nil { throw ValidationError("--fail-on-new needs --baseline PREVIOUS.json") }
+        if baseline != nil, noBaseline { throw ValidationError("--baseline and --no-baseline contradict each other") }
+        if failOnNew, noBaseline { throw ValidationError("--fail-on-new needs a baseline: drop --no-baseline") }
     }
 
-    /// The previous report, or a usage error naming the file.
-    func previous() throws -> AuditReport? {
-        guard let baseline else { return nil }
-        return try loadReport(baseline)
+    /// The previous report: `--baseline` (a usage error when unreadable), else the certification
+    /// a run wrote into the same `--out` before (skipped with a warning when unreadable), so
+    /// re-running into one directory always says what changed.
+    func previous(out: String) throws -> AuditReport? {
+        if let baseline { return try loadReport(baseline) }
+        guard !noBaseline else { return nil }
+        let earlier = URL(fileURLWithPath: out).appendingPathComponent(ReportFormat.json.fileName).path
+        guard FileManager.default.fileExists(atPath: earlier) else { return nil }
+        do {
+            let report = try loadReport(earlier)
+            progressLine("comparing with the previous certification in \(earlier) (--no-baseline to skip)")
+            return report
+        } catch {
+            progressLine("warning: \(error) — not compared")
+            return nil
+        }
     }
 
     /// Applies waivers and the baseline to a fresh report (in that order; the gate is re-evaluated).
-    func certify(_ report: inout AuditReport, configWaivers: String?, rules: [Rule]) throws {
+    func certify(_ report: inout AuditReport, previous: AuditReport?, configWaivers: String?, rules: [Rule]) throws {
         if let file = waivers ?? configWaivers {
             do { report.apply(waivers: try WaiverLoader.load(file: file, rules: rules)) } catch let error as ConfigError {
                 throw ValidationError(error.description)
             }
         }
-        if let previous = try previous() { report.compare(to: previous) }
+        if let previous { report.compare(to: previous) }
     }
 }
 

@@ -165,7 +165,7 @@ public struct ConfigLoader {
     }
 
     private func scaleSpec(_ node: Reader, warnings: inout [String]) throws -> ScaleSpec {
-        try node.mapping(allowed: ["journeys", "duration", "updateInterval", "pollInterval", "p99", "maxErrorRate", "maxInFlight"], warnings: &warnings)
+        try node.mapping(allowed: ["journeys", "duration", "targetJourneys", "updateInterval", "pollInterval", "p99", "maxErrorRate", "maxInFlight"], warnings: &warnings)
         /// A positive value within a sane range: the load's schedule is built from these, so an
         /// absurd one must be an error, not an endless loop.
         func positive(_ key: String, atLeast minimum: Double = 0.001, atMost maximum: Double) throws -> Double? {
@@ -202,6 +202,12 @@ public struct ConfigLoader {
             spec.maxErrorRate = value
         }
         if let inFlight = try positive("maxInFlight", atLeast: 1, atMost: 1_000_000) { spec.maxInFlight = Int(inFlight) }
+        if let target = node.optional("targetJourneys") {
+            guard let count = Int(try target.string()), count >= 1 else {
+                throw ConfigError(file: node.file, key: target.path, expected: "a whole number of journeys the deployment must carry in production", found: "'\(try target.string())'")
+            }
+            spec.targetJourneys = count
+        }
         return spec
     }
 

@@ -33,7 +33,9 @@ public struct Observation: Sendable, Equatable, Codable {
 
 /// One step of a probe: an HTTP call or a Redis read, as evidence and as a reproduction line.
 public struct Exchange: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable { case http, redis, event, socket, note }
+    /// `control` is a condition the auditor set (EventBridge failing, the store cut, a wait): a
+    /// reproduction sets it again through `auditor reproduce` (`eventbridge throttle`, `store down`, `wait 5.5`).
+    public enum Kind: String, Sendable, Codable { case http, redis, event, socket, note, control }
 
     public var kind: Kind
     /// What the step is for, e.g. "start as the other trainer".
@@ -47,8 +49,11 @@ public struct Exchange: Sendable, Equatable, Codable {
     /// `409`, `3600`, `(nil)`, or the error.
     public var result: String
     public var milliseconds: Double?
+    /// Which of `target.instances` answered (1-based) when the probe chose one; nil: `target.baseURL`.
+    public var instance: Int?
 
-    public init(kind: Kind, label: String, request: String, credential: String? = nil, body: String? = nil, result: String, milliseconds: Double? = nil) {
+    public init(kind: Kind, label: String, request: String, credential: String? = nil, body: String? = nil, result: String,
+                milliseconds: Double? = nil, instance: Int? = nil) {
         self.kind = kind
         self.label = label
         self.request = request
@@ -56,5 +61,6 @@ public struct Exchange: Sendable, Equatable, Codable {
         self.body = body
         self.result = result
         self.milliseconds = milliseconds
+        self.instance = instance
     }
 }

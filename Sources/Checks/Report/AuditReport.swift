@@ -118,6 +118,9 @@ public struct AuditReport: Sendable, Equatable, Codable {
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
+    /// The measured load of the scale rule, when it ran.
+    public var loadResult: LoadResult? { findings.lazy.compactMap { $0.target.loadResult }.first }
+
     /// Points the score would gain if this rule passed (for "required actions by score impact").
     public func scoreImpact(of finding: Finding) -> Double {
         let evaluated = findings.filter { $0.status.isEvaluated }.compactMap { rule($0.ruleID)?.weight }.reduce(0, +)

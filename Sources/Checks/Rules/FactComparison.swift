@@ -26,6 +26,9 @@ public struct FactComparison: Sendable, Equatable, Codable {
     /// The contract line that pins this fact ("CONTRACT.md §HTTP API row 2: 410 journey has ended").
     /// A fact no line pins is an open choice of the implementation and is not compared.
     public var pins: String
+    /// What a failing value means, from what was observed: `{observed}` and `{expected}` are
+    /// replaced by the values ("{observed} TrainerJourneyStarted events for one session").
+    public var impact: String?
 
     public init(fact: String, mode: Mode = .equal, tolerance: Double? = nil, limit: Double? = nil, limitFrom: String? = nil,
                 description: String, pins: String = "") {
@@ -43,7 +46,7 @@ public struct FactComparison: Sendable, Equatable, Codable {
 }
 
 extension FactComparison {
-    enum CodingKeys: String, CodingKey { case fact, mode, tolerance, limit, limitFrom, description, pins }
+    enum CodingKeys: String, CodingKey { case fact, mode, tolerance, limit, limitFrom, description, pins, impact }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -56,6 +59,7 @@ extension FactComparison {
         // Reports written before facts named their contract line still load; rule files are
         // checked for it by the catalogue.
         pins = try c.decodeIfPresent(String.self, forKey: .pins) ?? ""
+        impact = try c.decodeIfPresent(String.self, forKey: .impact)
         if mode == .within, tolerance == nil {
             throw DecodingError.dataCorruptedError(forKey: .tolerance, in: c, debugDescription: "mode 'within' needs a tolerance")
         }

@@ -67,7 +67,8 @@ public struct RuleCatalogue: Sendable, Equatable {
         let rules = document.rules.map { entry in
             Rule(id: entry.id, title: entry.title, severity: entry.severity, weight: entry.weight ?? entry.severity.defaultWeight,
                  category: entry.category, rationale: entry.rationale.trimmed, remediation: entry.remediation.trimmed,
-                 references: entry.references ?? [], probe: entry.probe, compare: entry.compare, faults: entry.faults ?? [])
+                 references: entry.references ?? [], probe: entry.probe, compare: entry.compare, faults: entry.faults ?? [],
+                 component: entry.component, effort: entry.effort, cause: entry.cause?.trimmed, keep: entry.keep?.trimmed)
         }
         return RuleCatalogue(name: document.catalogue, version: document.version, rules: rules)
     }
@@ -106,6 +107,10 @@ struct RuleFile: Decodable {
         var probe: ProbeSpec
         var compare: [FactComparison]
         var faults: [String]?
+        var component: Rule.Component?
+        var effort: Rule.Effort?
+        var cause: String?
+        var keep: String?
     }
 
     var catalogue: String

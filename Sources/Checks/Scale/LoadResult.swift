@@ -38,6 +38,8 @@ public struct LoadResult: Sendable, Codable {
 
     public var journeys: Int
     public var durationSeconds: Double
+    /// The scale production must carry (`scale.targetJourneys`), when the config states it.
+    public var targetJourneys: Int?
     /// "i/N" for a shard, nil for a whole run or a merge.
     public var shard: String?
     public var shardsMerged = 1
@@ -77,6 +79,13 @@ public struct LoadResult: Sendable, Codable {
         return nil
     }
 
+    /// "tested at 20 journeys for 6 s (target scale: 10000 journeys, not reached)": what a run shows, never more.
+    public var scope: String {
+        let tested = "tested at \(journeys) journeys for \(Judge.format(durationSeconds)) s"
+        guard let target = targetJourneys else { return "\(tested) (target scale: not stated; set scale.targetJourneys)" }
+        return "\(tested) (target scale: \(target) journeys\(journeys < target ? ", not reached" : ""))"
+    }
+
     /// The Markdown table (and Mermaid chart) of the certification's scale section and `auditor load`.
     public var markdown: String {
         var lines = ["| call | intended/s | achieved/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |",
@@ -87,9 +96,13 @@ public struct LoadResult: Sendable, Codable {
                 + (s.failures > 0 ? ["no answer×\(s.failures)"] : [])
             lines.append("| \(name) | \(f(Double(s.intended) / durationSeconds)) | \(f(Double(s.sent) / durationSeconds)) | \(f(s.percentileMs(50))) | \(f(s.percentileMs(90))) | \(f(s.percentileMs(99))) | \(f(s.percentileMs(99.9))) | \(f(s.maxMs)) | \(errors.isEmpty ? "none" : errors.joined(separator: ", ")) (\(f(100 * s.errorRate)) %) |")
         }
-        lines += ["", "```mermaid", "xychart-beta", "    title \"Latency percentiles (ms), \(journeys) journeys\"",
+        // Named lines with a legend (Mermaid draws it where it can; the names stay readable in the text).
+        lines += ["", "```mermaid", "---", "config:", "  xyChart:", "    showLegend: true", "---", "xychart-beta",
+                  "    title \"Latency percentiles (ms), \(journeys) journeys\"",
                   "    x-axis [\"p50\", \"p90\", \"p99\", \"p99.9\"]", "    y-axis \"ms\""]
-        for name in Self.calls { if let s = calls[name] { lines.append("    line [\([50, 90, 99, 99.9].map { f(s.percentileMs($0)) }.joined(separator: ", "))]") } }
+        for name in Self.calls {
+            if let s = calls[name] { lines.append("    line \"\(name)\" [\([50, 90, 99, 99.9].map { f(s.percentileMs($0)) }.joined(separator: ", "))]") }
+        }
         lines.append("```")
         return lines.joined(separator: "\n")
     }

@@ -3,6 +3,9 @@ public struct ScaleSpec: Sendable, Equatable, Codable {
     /// Concurrent journeys (each: a trainer updating, a student polling).
     public var journeys: Int
     public var durationSeconds: Double
+    /// The concurrent journeys production must carry (`scale.targetJourneys`): the report says
+    /// what was tested against it, so a 20-journey run is never read as proof of 10 000.
+    public var targetJourneys: Int?
     /// The contract allows one update per 5 s; the default keeps a 100 ms margin so scheduling
     /// jitter never turns a plausible trainer into a rate-limited one.
     public var updateIntervalSeconds: Double = 5.1

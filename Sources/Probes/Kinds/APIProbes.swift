@@ -67,7 +67,7 @@ struct SpoofProbe: Probe {
         try await run.startJourney(f)
         let origin = f.studentHome.north(3000)
         try await run.place("first point", f, at: origin)
-        try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+        try await run.pause(wait, "past the rate window")
         return try await run.update(label, f, at: origin.north(-meters)).status
     }
 }

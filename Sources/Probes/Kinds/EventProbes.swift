@@ -25,7 +25,7 @@ struct EventBridgeFailureProbe: Probe {
         defer { endpoint.setMode(.accept) }
         for mode in Self.modes {
             endpoint.setMode(mode)
-            run.note("EventBridge", "now answering: \(mode.rawValue)")
+            run.control("EventBridge", "eventbridge \(mode.rawValue)", "now answering: \(mode.rawValue)")
             let clock = ContinuousClock()
             func timed(_ label: String, _ call: JourneyAPI.Call, _ f: ProbeFixture) async throws -> FactValue {
                 let start = clock.now

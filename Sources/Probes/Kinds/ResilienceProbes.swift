@@ -28,7 +28,7 @@ struct FailClosedProbe: Probe {
         var answers: [(label: String?, value: FactValue)] = []
         for cut in StoreCut.allCases {
             await store.cut(cut)
-            run.note("store", "cut: \(cut.rawValue)")
+            run.control("store", "store \(cut.rawValue)", "cut: \(cut.rawValue)")
             let answer: FactValue
             do {
                 answer = try await run.status("start while the store is \(cut.rawValue)", .startJourney, f, as: .trainer, within: bound).fact
@@ -37,7 +37,7 @@ struct FailClosedProbe: Probe {
                 throw error
             }
             await store.restore()
-            run.note("store", "restored")
+            run.control("store", "store up", "restored")
             answers.append((cut.rawValue, answer))
         }
         run.record("answersWhileCut", FactValue.combined(answers))

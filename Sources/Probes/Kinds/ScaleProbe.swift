@@ -24,7 +24,8 @@ struct ScaleProbe: Probe {
         }
         let run_ = try await ScaleRun.execute(api: run.system.api, fixtures: run.system.fixtures, spec: scale, shard: nil) { run.note("scale", $0) }
         run.countRequests(run_.requests)
-        let result = run_.result
+        var result = run_.result
+        result.targetJourneys = scale.targetJourneys
         for name in LoadResult.calls {
             guard let s = result.calls[name] else { continue }
             run.note("scale", String(format: "%@: %d intended, %d sent, p50 %.1f ms, p99 %.1f ms, max %.1f ms, errors %.2f %%",

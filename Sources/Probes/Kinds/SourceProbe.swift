@@ -19,10 +19,12 @@ struct SourceProbe: Probe {
         } catch {
             throw ProbeError("cannot read source: \(error)")
         }
+        let roots = run.system.sourcePaths
         for finding in scan.findings {
-            run.log(.note, "source", "\(finding.file):\(finding.line)", result: "\(finding.shape) — \(finding.text)")
+            run.log(.note, "source", "\(Self.relative(finding.file, to: roots)):\(finding.line)", result: "\(finding.shape) — \(finding.text)")
         }
-        run.note("source", "scanned \(scan.filesRead) files under \(run.system.sourcePaths.joined(separator: ", ")): \(scan.findings.count) forbidden shapes")
+        let names = roots.map { ($0 as NSString).lastPathComponent }
+        run.note("source", "scanned \(scan.filesRead) files under \(names.joined(separator: ", ")): \(scan.findings.count) forbidden shapes")
         // Zero files read proves nothing: a wrong path must not pass as clean source.
         guard scan.filesRead > 0 else {
             run.record("forbiddenShapes", .unobserved("no TS/JS/TSX/JSX file under \(run.system.sourcePaths.joined(separator: ", "))"))
@@ -30,5 +32,17 @@ struct SourceProbe: Probe {
         }
         // Compared as distinct shapes (what); where is in the evidence (the reference's tree has other paths).
         run.record("forbiddenShapes", .strings(Array(Set(scan.findings.map(\.shape))).sorted()))
+    }
+
+    /// A finding's path below the scanned root it came from ("backend/src/socket/socketServer.ts"),
+    /// prefixed with that root's name when several were scanned: a reader's checkout is elsewhere.
+    static func relative(_ file: String, to roots: [String]) -> String {
+        for root in roots {
+            let prefix = root.hasSuffix("/") ? root : root + "/"
+            guard file.hasPrefix(prefix) else { continue }
+            let below = String(file.dropFirst(prefix.count))
+            return roots.count > 1 ? "\((root as NSString).lastPathComponent)/\(below)" : below
+        }
+        return (file as NSString).lastPathComponent
     }
 }

@@ -31,7 +31,7 @@ struct LocationTTLProbe: Probe {
         let point = f.studentHome.north(2000)
         try await run.place("update", f, at: point)
         run.record("locationTTL", await run.ttl(key))
-        try await Task.sleep(for: .milliseconds(Int64(spec.number("refreshAfterSeconds", default: 5.5) * 1000)))
+        try await run.pause(spec.number("refreshAfterSeconds", default: 5.5), "past the rate window")
         try await run.place("update after the rate window", f, at: point)
         run.record("locationTTLAfterRefresh", await run.ttl(key))
     }

@@ -31,6 +31,18 @@ public final class ProbeRun: Sendable {
         state.withLock { $0.transcript.append(Exchange(kind: .note, label: label, request: "", result: text)) }
     }
 
+    /// A condition the probe set on the target's surroundings (`eventbridge throttle`, `store down`),
+    /// recorded so a reproduction sets it too.
+    public func control(_ label: String, _ request: String, _ text: String) {
+        state.withLock { $0.transcript.append(Exchange(kind: .control, label: label, request: request, result: text)) }
+    }
+
+    /// Waits as the scenario needs (past a rate window), recorded so a reproduction waits too.
+    public func pause(_ seconds: Double, _ why: String) async throws {
+        state.withLock { $0.transcript.append(Exchange(kind: .control, label: "wait", request: "wait \(Judge.format(seconds))", result: why)) }
+        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+    }
+
     func observation() -> Observation {
         state.withLock { state in
             var observation = Observation(facts: state.facts, transcript: state.transcript, notChecked: state.notChecked)
@@ -97,10 +109,11 @@ public final class ProbeRun: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let pathAndQuery = HTTPClient.target(of: request.url)
+        let instance = system.instances.firstIndex { $0.baseURL == api.baseURL && api.baseURL != system.api.baseURL }.map { $0 + 1 }
         func record(_ result: String, _ ms: Double?) {
             state.withLock {
                 $0.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)", credential: role.rawValue,
-                                              body: body.map { JSONText.encode($0) }, result: result, milliseconds: ms))
+                                              body: body.map { JSONText.encode($0) }, result: result, milliseconds: ms, instance: instance))
             }
         }
         do {
@@ -269,7 +282,7 @@ public final class ProbeRun: Sendable {
         }
         let found = events(sessionId: sessionId, detailType: detailType)
         state.withLock {
-            $0.transcript.append(Exchange(kind: .event, label: "EventBridge", request: "\(detailType) for the session",
+            $0.transcript.append(Exchange(kind: .event, label: "EventBridge", request: "\(detailType) for \(sessionId)",
                                           result: "\(found.count) received"))
         }
         return found
