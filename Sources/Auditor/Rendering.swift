@@ -29,7 +29,7 @@ enum FindingDetail {
         lines += ["", "Target transcript:"]
         lines += finding.target.transcript.map { "  \($0.label): \($0.request) \($0.credential.map { "[\($0)] " } ?? "")→ \($0.result)" }
         let reproduction = Reproduction.of(finding).script
-        if finding.status != .pass, !reproduction.isEmpty { lines += ["", "Reproduce by hand (in the directory of \(Reproduction.configFile)):"] + reproduction }
+        if !reproduction.isEmpty { lines += ["", "Reproduce by hand (in the directory of \(Reproduction.configFile)):"] + reproduction }
         if finding.status != .pass, let rule = report.rule(finding.ruleID) { lines += ["", "Fix:", rule.remediation] }
         return lines.joined(separator: "\n")
     }

@@ -150,6 +150,20 @@ struct CatalogueTests {
         }
     }
 
+    /// What the action plan and a self-contained finding need, on every bundled rule and fact.
+    @Test func everyRuleCarriesItsPlan() throws {
+        for rule in try RuleCatalogue.bundled().rules {
+            #expect(rule.component != nil && rule.effort != nil, "\(rule.id): component and effort")
+            #expect((1...60).contains((rule.cause ?? "").count), "\(rule.id): a short root cause")
+            #expect(rule.keep?.contains("JRN-") == true, "\(rule.id): what must not regress names the rules that guard it")
+            for fact in rule.compare {
+                // An event envelope is too long to quote in a sentence; every other fact says its value.
+                #expect((fact.impact ?? "").isEmpty == false, "\(rule.id).\(fact.fact): what a failing value means")
+                #expect(fact.impact?.contains("{observed}") == true || rule.id == "JRN-EVB-002", "\(rule.id).\(fact.fact): written from the observed value")
+            }
+        }
+    }
+
     @Test func errorsNameTheKey() {
         let bad = Sample.catalogueYAML.replacingOccurrences(of: "severity: important", with: "severity: critical")
         let error = #expect(throws: ConfigError.self) { try RuleCatalogue.parse(bad, file: "bad.yml") }

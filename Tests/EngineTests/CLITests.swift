@@ -134,6 +134,17 @@ struct CLITests {
         let first = outDirectory()
         let failing = try await auditor(["run", "--config", config, "--rule", "JRN-RACE-001", "--rule", "JRN-TTL-001", "--out", first])
         #expect(failing.status == 1)
+        #expect(!failing.stdout.contains("since the last certification"), "a fresh --out has nothing to compare with")
+
+        // Re-running into the same --out compares with what it held, unless told not to.
+        let again = try await auditor(["run", "--config", config, "--rule", "JRN-TTL-001", "--out", first])
+        #expect(again.stderr.contains("comparing with the previous certification in \(first)/certification.json"), "\(again.stderr)")
+        #expect(again.stdout.contains("since the last certification"))
+        let fresh = try await auditor(["run", "--config", config, "--rule", "JRN-TTL-001", "--out", first, "--no-baseline"])
+        #expect(!fresh.stdout.contains("since the last certification"), "\(fresh.stdout)")
+        try "not json".write(toFile: "\(first)/certification.json", atomically: true, encoding: .utf8)
+        let unreadable = try await auditor(["run", "--config", config, "--rule", "JRN-RACE-001", "--rule", "JRN-TTL-001", "--out", first])
+        #expect(unreadable.status == 1 && unreadable.stderr.contains("not compared"), "an unreadable earlier report is skipped with a warning")
 
         let waivers = FileManager.default.temporaryDirectory.appendingPathComponent("waivers-\(UUID().uuidString).yml")
         try "waivers:\n  - {rule: JRN-RACE-001, justification: \"fix ships Friday\", owner: ana, expires: 2099-01-01, acceptBlocker: true}\n"
