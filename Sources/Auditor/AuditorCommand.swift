@@ -7,7 +7,7 @@ struct AuditorCommand: AsyncParsableCommand {
         commandName: "auditor",
         abstract: "Certify whether a deployment of the journey tracking service is ready for production.",
         version: AuditorVersion.current,
-        subcommands: [DemoCommand.self, RunCommand.self, CheckCommand.self, DiffCommand.self, ScanCommand.self, LoadCommand.self, MergeCommand.self, RulesCommand.self, ReferenceCommand.self]
+        subcommands: [DemoCommand.self, RunCommand.self, CheckCommand.self, DiffCommand.self, ScanCommand.self, LoadCommand.self, MergeCommand.self, RulesCommand.self, ReferenceCommand.self, ReproduceCommand.self]
     )
 
     /// Logs go to stderr: stdout carries results only (the ready line, reports).

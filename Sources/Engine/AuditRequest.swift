@@ -52,6 +52,7 @@ public enum AuditError: Error, CustomStringConvertible {
     case badTLS(String)
     case cannotProxy(String)
     case referenceFailed(String)
+    case cannotServeControl(String)
 
     public var description: String {
         switch self {
@@ -62,6 +63,7 @@ public enum AuditError: Error, CustomStringConvertible {
         case .badTLS(let why): return why
         case .cannotProxy(let why): return "cannot open the Redis fault proxy (the target reaches its Redis through it): \(why)"
         case .referenceFailed(let why): return "the built-in reference could not start: \(why)"
+        case .cannotServeControl(let why): return "cannot open the control server a reproduction calls ($AUDITOR): \(why)"
         }
     }
 

@@ -23,38 +23,34 @@ struct TargetSystem {
         if let text = config.redisURL {
             do { redis = try RedisURL(parsing: text) } catch { throw AuditError.badRedisURL("\(error)") }
         }
-        let tls = try config.tls.map { try client($0, key: "tls") }
-        let redisTLS = try config.redisTLS.map { try client($0, key: "redis.tls") } ?? tls
+        let http = try AuditListeners.targetClient(config)
+        let redisTLS = try config.redisTLS.map { try client($0, key: "redis.tls") } ?? http.tls
         var events = request.targetEvents
         var owned: EventBridgeEndpoint?
         var eventsUnavailable: String?
         var warnings: [String] = []
         if events == nil, let listen = config.eventBridgeListen {
             do {
-                owned = try await EventBridgeEndpoint.start(host: listen.host, port: listen.port)
+                owned = try await AuditListeners.eventBridge(listen)
                 events = owned
             } catch {
                 // The rules that need it cannot observe events; the rest of the audit still runs.
-                eventsUnavailable = AuditError.cannotListen("\(listen): \(WireErrors.plain(error))").description
-                warnings.append("\(eventsUnavailable!): rules that observe EventBridge are inconclusive.")
+                eventsUnavailable = "\(error)"
+                warnings.append("\(error): rules that observe EventBridge are inconclusive.")
             }
         }
         var proxy = request.targetProxy
         var ownedProxy: FaultProxy?
         if proxy == nil, let settings = config.redisProxy {
             do {
-                ownedProxy = try await FaultProxy.start(listenHost: settings.listen.host, listenPort: settings.listen.port,
-                                                        upstreamHost: settings.upstream.host, upstreamPort: settings.upstream.port)
+                ownedProxy = try await AuditListeners.storeProxy(settings)
                 proxy = ownedProxy
             } catch {
                 await owned?.stop()
-                throw AuditError.cannotProxy("\(settings.listen): \(WireErrors.plain(error))")
+                throw error
             }
         }
         let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in JourneyAPI.Call(rawValue: key).map { ($0, value) } })
-        // One client for every request to the target: its TLS settings and `target.headers`.
-        var http = HTTPClient(timeout: .seconds(10), tls: tls)
-        http.extraHeaders = config.targetHeaders.sorted { $0.key < $1.key }
         let prefetch = PrefetchedFixtureSource(source: FixtureSources.make(config.fixtures, client: http))
         var system = ProbeSystem(name: "the target", api: JourneyAPI(baseURL: config.baseURL, paths: paths, client: http), redis: redis,
                                  events: events, fixtures: prefetch, socketURL: config.socketURL)

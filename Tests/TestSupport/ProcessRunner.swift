@@ -44,7 +44,10 @@ public enum ProcessRunner {
     /// Both pipes are read while the child runs, so a child that writes more than a pipe holds
     /// (64 KiB) never blocks on a full pipe waiting for a reader that comes only after it exits.
     /// `environment`: added to this process's environment (a password the config reads as `${VAR}`).
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    /// `input`: the child's stdin (a heredoc, as a shell gives it). Written whole before the child
+    /// starts, so it must fit a pipe (64 KiB); then a child that exits without reading it all
+    /// cannot raise SIGPIPE here.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
                            timeout: Double) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -53,6 +56,13 @@ public enum ProcessRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        if let input {
+            guard input.utf8.count < 65_536 else { throw TestSetupError("input for \(executable) is larger than a pipe holds") }
+            let pipe = Pipe()
+            try pipe.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try pipe.fileHandleForWriting.close()
+            process.standardInput = pipe
+        }
         let finished = Mutex(false)
         let drained = DispatchGroup()
         let collected = Mutex((stdout: Data(), stderr: Data()))

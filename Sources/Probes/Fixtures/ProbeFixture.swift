@@ -1,8 +1,9 @@
 import Foundation
 
-/// One fresh session and its four users, in CONTRACT.md's fixture shape.
-public struct ProbeFixture: Decodable, Sendable, Equatable {
-    public struct User: Decodable, Sendable, Equatable {
+/// One fresh session and its four users, in CONTRACT.md's fixture shape (encoded again, with its
+/// tokens, only for the child of `auditor reproduce`).
+public struct ProbeFixture: Codable, Sendable, Equatable {
+    public struct User: Codable, Sendable, Equatable {
         public var id: String
         public var token: String
     }
