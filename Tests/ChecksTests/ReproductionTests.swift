@@ -47,7 +47,9 @@ struct ReproductionTests {
                Self.http("update on instance 2", "POST /u", "201"), Self.http("second update", "POST /u", "429 (Retry-After: 5)")]
         let script = Reproduction.of(Self.finding(target, oracle)).script
         let text = script.joined(separator: "\n")
-        #expect(script[1] == #"curl -sf -o /dev/null -X PUT "$AUDITOR/eventbridge/throttle"   # EventBridge: now answering: throttle"#)
+        #expect(script[1].hasPrefix(#"F=$(curl -sf -X POST "$AUDITOR/fixture"); SESSION=$(jq"#) && script[2].contains("SESSION_2="),
+                "every fixture first: fetching one may need the store a later step cuts")
+        #expect(script[3] == #"curl -sf -o /dev/null -X PUT "$AUDITOR/eventbridge/throttle"   # EventBridge: now answering: throttle"#)
         #expect(text.contains(#"seq 3 | xargs -P 3 -I{} curl -s -m 10 -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $TRAINER_TOKEN" "$BASE/api/v1/admin/sessions/${SESSION}/start-journey" | sort | uniq -c"#))
         #expect(text.contains("# expected 1×201 2×409 · observed 3×201"))
         #expect(text.contains(#"curl -s "$AUDITOR/eventbridge/count?detailType=TrainerJourneyStarted&sessionId=${SESSION}&until=3&wait=3"; echo   # expected 1 · observed 3"#))
@@ -111,7 +113,7 @@ struct MarkdownLayoutTests {
         var md = Document()
         ActionPlan.render(report, &md)
         #expect(md.text.contains("### Phase 1 — before production (blockers)") && md.text.contains("**backend**"))
-        #expect(md.text.contains("re-check: `auditor check"))
+        #expect(md.text.contains("re-check:") && md.text.contains("`auditor check S-"))
     }
 
     @Test func summaryFitsOneScreen() {

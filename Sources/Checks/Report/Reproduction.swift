@@ -35,7 +35,6 @@ struct ScriptBuilder {
     /// Session ids in order of first use: the n-th gets fixture n.
     private var sessions: [String] = []
     private var trainers: [String: Int] = [:]
-    private var fetched = Set<Int>()
     private var seen: [String: Int] = [:]
 
     init(target: [Exchange], oracle: [Exchange]) {
@@ -54,7 +53,8 @@ struct ScriptBuilder {
     mutating func build() -> [String] {
         for exchange in target { register(exchange) }
         let variables = usedVariables()
-        var body: [String] = []
+        // Every fixture first: fetching one may need the store, which a later step cuts.
+        var body = sessions.indices.map { fixtureLine($0, variables) }
         var eventBridgeSet = false, storeCut = false
         var index = 0
         while index < target.count {
@@ -65,8 +65,6 @@ struct ScriptBuilder {
                   target[index + burst].body == exchange.body {
                 burst += 1
             }
-            let fixture = fixtureIndex(of: exchange)
-            if let fixture, fetched.insert(fixture).inserted { body.append(fixtureLine(fixture, variables)) }
             switch exchange.kind {
             case .control:
                 if exchange.request.hasPrefix("eventbridge ") { eventBridgeSet = !exchange.request.hasSuffix(" accept") }
