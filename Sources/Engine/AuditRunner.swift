@@ -70,7 +70,7 @@ public enum AuditRunner {
         let findings = await judgeAll(runnable, target: target.system, oracle: oracle.system, limits: limits,
                                       parallelism: request.parallelism, progress: progress)
         let leftBehind = await LeftBehindCheck.run(target.system, sessions: target.fixturesHandedOut())
-        progress(leftBehind.line)
+        progress(leftBehind.line())
         await oracle.stop()
         await target.close()
         return report(allFindings(Dictionary(findings.map { ($0.ruleID, $0) }, uniquingKeysWith: { a, _ in a })), leftBehind: leftBehind)

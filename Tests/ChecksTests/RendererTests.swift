@@ -34,6 +34,17 @@ struct RendererTests {
         #expect(!text.contains("cleanup: stop: POST") || !text.contains("stop-journey\"\n"))
     }
 
+    /// `--detail summary`: the findings and the check line, without transcripts, hand reproductions or the scenario table.
+    @Test func summaryDetail() {
+        let full = MarkdownRenderer.render(Sample.report)
+        let summary = MarkdownRenderer.render(Sample.report, detail: .summary)
+        for part in ["**Evidence (target):**", "```sh", "## 🧪 Failure Scenarios Exercised"] {
+            #expect(full.contains(part) && !summary.contains(part), "\(part)")
+        }
+        #expect(summary.contains("`auditor check S-BLOCK-001 --config audit.yml`") && summary.contains("| starts answered 201 | 1 | 2 | ❌ |"))
+        #expect(summary.split(separator: "\n").count < full.split(separator: "\n").count)
+    }
+
     @Test func json() throws {
         let text = try JSONReportRenderer.render(Sample.report)
         try matchesGolden(text, "certification.json")

@@ -52,7 +52,7 @@ struct ReproductionTests {
         #expect(script[3] == #"curl -sf -o /dev/null -X PUT "$AUDITOR/eventbridge/throttle"   # EventBridge: now answering: throttle"#)
         #expect(text.contains(#"seq 3 | xargs -P 3 -I{} curl -s -m 10 -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $TRAINER_TOKEN" "$BASE/api/v1/admin/sessions/${SESSION}/start-journey" | sort | uniq -c"#))
         #expect(text.contains("# expected 1×201 2×409 · observed 3×201"))
-        #expect(text.contains(#"curl -s "$AUDITOR/eventbridge/count?detailType=TrainerJourneyStarted&sessionId=${SESSION}&until=3&wait=3"; echo   # expected 1 · observed 3"#))
+        #expect(text.contains(#"curl -s "$AUDITOR/eventbridge/count?detailType=TrainerJourneyStarted&sessionId=${SESSION}&until=3&wait=3"   # expected 1 · observed 3"#))
         #expect(text.contains("sleep 5.5   # past the rate window"))
         #expect(text.contains(#"-d "{\"latitude\":1,\"sessionId\":\"${SESSION_2}\"}" "$INSTANCE_2/api/v1/admin/location-tracking/journey/updates"   # expected 201 · observed 404"#))
         #expect(text.contains(#"-w '%{http_code} (Retry-After: %header{retry-after})\n'"#) && text.contains("# expected 429 (Retry-After: 5) · observed 429"))
@@ -70,6 +70,15 @@ struct ReproductionTests {
         load.target.untranscribedRequests = 54
         #expect(Reproduction.of(load).script.isEmpty)
         #expect(Reproduction.of(load).check == "auditor check JRN-X-001 --config audit.yml")
+    }
+
+    /// A wrong field of an event shows as that field, not only as a count.
+    @Test func eventFieldsArePrintedWithJq() {
+        let target = [Self.http("stop", "POST /api/v1/admin/sessions/s9/stop-journey", "200"),
+                      Exchange(kind: .event, label: "EventBridge", request: "detail.reason of TrainerJourneyEnded for s9", result: "arrived")]
+        let oracle = [Self.http("stop", "POST /x", "200"), Exchange(kind: .event, label: "EventBridge", request: "detail.reason of TrainerJourneyEnded for o", result: "cancelled")]
+        let text = Reproduction.of(Self.finding(target, oracle)).script.joined(separator: "\n")
+        #expect(text.contains(#"curl -s "$AUDITOR/eventbridge/events?sessionId=${SESSION}" | jq -r '[.[] | select(.detailType == "TrainerJourneyEnded") | .detail.reason // "(none)"] | first // "(none)"'   # expected cancelled · observed arrived"#))
     }
 
     @Test func roleVariables() {

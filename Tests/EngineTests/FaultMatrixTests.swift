@@ -84,7 +84,7 @@ struct FaultMatrixTests {
             #expect(Set(moved.keys) == expected, "\(item.name): expected exactly \(expected.sorted()), got \(moved.sorted { $0.key < $1.key }) — \(Self.reasons(outcome.report))")
             #expect(moved.values.allSatisfy { $0 == .fail }, "\(item.name): a fault's rules must fail, not turn inconclusive — \(Self.reasons(outcome.report))")
             #expect(outcome.report.leftBehind?.active.isEmpty ?? false || item == .fault(.journeyKeptAsEnded),
-                    "\(item.name): \(outcome.report.leftBehind?.line ?? "no read-back")")
+                    "\(item.name): \(outcome.report.leftBehind?.line() ?? "no read-back")")
             if item == .clean || { if case .variant = item { return true } else { return false } }() {
                 #expect(outcome.report.scorecard.verdict == .ready && outcome.report.exitCode == 0, "\(item.name): \(outcome.report.scorecard.verdictReasons)")
             }

@@ -106,7 +106,7 @@ struct IndependentPeerTests {
         #expect(Set(moved.map(\.ruleID)) == expected, "\(name): \(moved.map { "\($0.ruleID) \($0.status.rawValue): \($0.summary)" })")
         #expect(moved.allSatisfy { $0.status == .fail }, "\(name): its rules fail, none turns inconclusive")
         #expect(report.findings.first { $0.ruleID == "JRN-WS-002" }?.status == .excluded)
-        #expect(report.leftBehind?.active.isEmpty == true, "\(name): \(report.leftBehind?.line ?? "")")
+        #expect(report.leftBehind?.active.isEmpty == true, "\(name): \(report.leftBehind?.line() ?? "")")
         if bugs.isEmpty {
             #expect(report.scorecard.verdict == .ready && report.exitCode == 0)
         }

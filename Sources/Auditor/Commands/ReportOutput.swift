@@ -57,7 +57,7 @@ enum ReportOutput {
             lines.append("   WAIVED \(finding.ruleID) until \(finding.waiver!.expires) (\(finding.waiver!.owner))")
         }
         for waiver in report.expiredWaivers { lines.append("   EXPIRED waiver for \(waiver.rule) (\(waiver.expires)): ignored") }
-        if let left = report.leftBehind { lines.append(left.line) }
+        if let left = report.leftBehind { lines.append(left.line(naming: 5)) }
         lines.append(report.gatePassed ? "gate: passed" : "gate: FAILED — \(report.gateFailures.joined(separator: "; "))")
         lines.append("\(report.findings.count) rules, \(report.requestsSent) requests to the target, \(String(format: "%.1f", report.durationSeconds)) s")
         for file in files { lines.append("wrote \(file)") }

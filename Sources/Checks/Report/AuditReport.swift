@@ -147,10 +147,14 @@ public struct LeftBehind: Sendable, Equatable, Codable {
         self.unverified = unverified
     }
 
-    /// "journeys left active: 0 (19 sessions read back with EXISTS journey:active:{id})"
-    public var line: String {
+    /// "journeys left active: 0 (19 sessions read back with EXISTS journey:active:{id})"; the
+    /// first `naming` sessions left active by id, the rest counted (the JSON lists them all).
+    public func line(naming: Int = .max) -> String {
         var text = "journeys left active: \(active.count) (\(sessionsChecked) sessions read back with \(method))"
-        if !active.isEmpty { text += ": " + active.joined(separator: ", ") }
+        if !active.isEmpty {
+            text += ": " + active.prefix(naming).joined(separator: ", ")
+            if active.count > naming { text += " and \(active.count - naming) more (all in certification.json)" }
+        }
         if !unverified.isEmpty { text += "; \(unverified.count) could not be read back" }
         return text
     }

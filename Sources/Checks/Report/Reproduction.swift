@@ -243,12 +243,19 @@ struct ScriptBuilder {
     }
 
     private func event(_ exchange: Exchange, at index: Int) -> String {
+        let session = sessionIDs(in: exchange).first.map { substitute($0) } ?? ""
+        // "detail.reason of TrainerJourneyEnded for S": that field of the first such event.
+        if exchange.request.hasPrefix("detail.") {
+            let words = exchange.request.split(separator: " ").map(String.init)
+            let field = words[0], detailType = words.count > 2 ? words[2] : ""
+            let filter = "[.[] | select(.detailType == \"\(detailType)\") | .\(field) // \"(none)\"] | first // \"(none)\""
+            return annotated("curl -s \"$AUDITOR/eventbridge/events?sessionId=\(session)\" | jq -r '\(filter)'", at: index)
+        }
         let detailType = exchange.request.split(separator: " ").first.map(String.init) ?? ""
         let observed = Int(exchange.result.split(separator: " ").first ?? "") ?? 0
         let expectedText = counterpart(at: index)?.result
         let expected = expectedText.flatMap { Int($0.split(separator: " ").first ?? "") } ?? 1
-        let session = sessionIDs(in: exchange).first.map { substitute($0) } ?? ""
-        let line = "curl -s \"$AUDITOR/eventbridge/count?detailType=\(detailType)&sessionId=\(session)&until=\(max(observed, expected, 1))&wait=3\"; echo"
+        let line = "curl -s \"$AUDITOR/eventbridge/count?detailType=\(detailType)&sessionId=\(session)&until=\(max(observed, expected, 1))&wait=3\""
         return annotated(line, at: index)
     }
 
@@ -269,7 +276,7 @@ struct ScriptBuilder {
     /// What a step's output line shows: the status (and Retry-After), the Redis reply, the event count.
     static func shown(_ exchange: Exchange) -> String {
         switch exchange.kind {
-        case .event: return String(exchange.result.split(separator: " ").first ?? "")
+        case .event: return exchange.request.hasPrefix("detail.") ? exchange.result : String(exchange.result.split(separator: " ").first ?? "")
         case .http:
             if exchange.result.hasPrefix("no answer") { return "no answer (000)" }
             return exchange.result

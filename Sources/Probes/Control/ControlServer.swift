@@ -54,15 +54,7 @@ public final class ControlServer: Sendable {
 
     public static func start(host: String = "127.0.0.1", port: Int = 0,
                              answer: @escaping @Sendable (ControlRequest) async -> ControlResponse) async throws -> ControlServer {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(ControlHTTPHandler(answer: answer))
-                }
-            }
-            .bind(host: host, port: port).get()
+        let channel = try await HTTPListener.bind(host: host, port: port) { ControlHTTPHandler(answer: answer) }
         return ControlServer(channel: channel, host: host, port: channel.localAddress?.port ?? port)
     }
 

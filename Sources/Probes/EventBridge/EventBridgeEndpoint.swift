@@ -42,15 +42,7 @@ public final class EventBridgeEndpoint: Sendable {
 
     public static func start(host: String = "127.0.0.1", port: Int = 0, mode: Mode = .accept) async throws -> EventBridgeEndpoint {
         let box = EndpointState(mode: mode)
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(PutEventsHandler(state: box))
-                }
-            }
-            .bind(host: host, port: port).get()
+        let channel = try await HTTPListener.bind(host: host, port: port) { PutEventsHandler(state: box) }
         return EventBridgeEndpoint(channel: channel, box: box, port: channel.localAddress?.port ?? port)
     }
 

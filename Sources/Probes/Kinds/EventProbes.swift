@@ -84,6 +84,8 @@ struct EventShapeProbe: Probe {
         run.record("startedEvent", .strings(Self.shape(started.first, values: [])))
         run.record("endedOnStop", .strings(Self.shape(endedStop.first, values: ["reason"])))
         run.record("endedOnArrival", .strings(Self.shape(endedArrival.first, values: ["reason"])))
+        run.eventField("reason", of: "TrainerJourneyEnded", for: stopped.sessionId)
+        run.eventField("reason", of: "TrainerJourneyEnded", for: arrived.sessionId)
     }
 
     /// The event as comparable names: envelope values, detail field names, and chosen detail values.

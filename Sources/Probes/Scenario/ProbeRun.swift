@@ -274,6 +274,15 @@ public final class ProbeRun: Sendable {
         system.events?.received.filter { $0.detail["sessionId"] == sessionId && $0.detailType == detailType } ?? []
     }
 
+    /// One detail field of the first event of a type for a session, as a step of the transcript
+    /// (a reproduction prints the same field: a wrong value shows there, not only in a count).
+    public func eventField(_ key: String, of detailType: String, for sessionId: String) {
+        let value = events(sessionId: sessionId, detailType: detailType).first?.detail[key] ?? "(none)"
+        state.withLock {
+            $0.transcript.append(Exchange(kind: .event, label: "EventBridge", request: "detail.\(key) of \(detailType) for \(sessionId)", result: value))
+        }
+    }
+
     /// Waits (bounded) until `count` events of a type arrived for a session; returns what arrived.
     public func awaitEvents(sessionId: String, detailType: String, count: Int = 1, within seconds: Double) async -> [EventBridgeEndpoint.Received] {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))

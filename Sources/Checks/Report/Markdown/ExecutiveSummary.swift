@@ -28,7 +28,7 @@ enum ExecutiveSummary {
             .filter { $0.1 > 0 || $0.0.isEvaluated }
         md.prose("**Coverage:** \(card.coverage.line) · " + counts.map { "\($0.1) \(MarkdownRenderer.label($0.0))" }.joined(separator: " · ")
                  + (card.coverage.unverified.isEmpty ? "" : " — see *Not verified*") + "  ")
-        if let left = report.leftBehind { md.prose("**Clean-up:** \(left.active.isEmpty ? "✅" : "❌") \(left.line)  ") }
+        if let left = report.leftBehind { md.prose("**Clean-up:** \(left.active.isEmpty ? "✅" : "❌") \(left.line(naming: 3))  ") }
         if let load = report.loadResult { md.prose("**Scale:** \(load.scope)  ") }
         md.prose(report.gatePassed
             ? "**CI gate:** ✅ passed (accepts \(report.gate.accept.rawValue), min score \(Judge.format(report.gate.minScore)), fail on \(report.gate.failOn.rawValue))"
