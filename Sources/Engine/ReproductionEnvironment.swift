@@ -16,13 +16,17 @@ public final class ReproductionEnvironment: Sendable {
     public let variables: [String: String]
     /// One line naming what listens where, without secrets.
     public let summary: String
+    /// The private directory of the curl settings the audit's own clients use (`CURL_HOME`).
+    let curlHome: String?
 
-    private init(events: EventBridgeEndpoint?, proxy: FaultProxy?, control: ControlServer, variables: [String: String], summary: String) {
+    private init(events: EventBridgeEndpoint?, proxy: FaultProxy?, control: ControlServer, variables: [String: String], summary: String,
+                 curlHome: String?) {
         self.events = events
         self.proxy = proxy
         self.control = control
         self.variables = variables
         self.summary = summary
+        self.curlHome = curlHome
     }
 
     /// Opens what the config names; on any failure, closes what it opened and throws an `AuditError`.
@@ -45,9 +49,12 @@ public final class ReproductionEnvironment: Sendable {
             if let proxy, let settings = config.redisProxy {
                 parts.append("store proxy \(HostPort(host: settings.listen.host, port: proxy.port)) → \(settings.upstream)")
             }
-            parts.append("control at \(control.url)")
-            return ReproductionEnvironment(events: events, proxy: proxy, control: control,
-                                           variables: variables(config, control: control.url), summary: parts.joined(separator: ", "))
+            parts.append("control on \(HostPort(host: control.host, port: control.port))")
+            var variables = variables(config, control: control.url)
+            let curlHome = try CurlSettings.write(config)
+            if let curlHome { variables["CURL_HOME"] = curlHome }
+            return ReproductionEnvironment(events: events, proxy: proxy, control: control, variables: variables,
+                                           summary: parts.joined(separator: ", "), curlHome: curlHome)
         } catch {
             await events?.stop()
             await proxy?.stop()
@@ -55,17 +62,18 @@ public final class ReproductionEnvironment: Sendable {
         }
     }
 
-    /// `AUDITOR` (the control server), `BASE` and `INSTANCE_1…` (the target's base URLs, without
-    /// a trailing slash, so a script writes `"$BASE/api/…"`), `REDIS_URL` (`redis.url`, to read
-    /// keys with redis-cli) and `CURL_CA_BUNDLE` (`tls.caFile`, so curl trusts a private CA).
+    /// `AUDITOR` (the control server), `BASE` and `INSTANCE_1…` (the origins of the target's base
+    /// URLs: a certification's paths are recorded whole, a gateway prefix included, so a script
+    /// writes `"$BASE/prod/api/…"`), `REDIS_URL` (`redis.url`, to read keys with redis-cli) and
+    /// `CURL_CA_BUNDLE` (`tls.caFile`, so curl trusts a private CA).
     static func variables(_ config: AuditConfig, control: String) -> [String: String] {
-        func trimmed(_ url: URL) -> String {
-            var text = url.absoluteString
-            while text.hasSuffix("/") { text.removeLast() }
-            return text
+        func origin(_ url: URL) -> String {
+            guard let scheme = url.scheme, let host = url.host else { return url.absoluteString }
+            let shown = host.contains(":") ? "[\(host)]" : host
+            return "\(scheme)://\(shown)\(url.port.map { ":\($0)" } ?? "")"
         }
-        var variables = ["AUDITOR": control, "BASE": trimmed(config.baseURL)]
-        for (index, url) in config.instances.enumerated() { variables["INSTANCE_\(index + 1)"] = trimmed(url) }
+        var variables = ["AUDITOR": control, "BASE": origin(config.baseURL)]
+        for (index, url) in config.instances.enumerated() { variables["INSTANCE_\(index + 1)"] = origin(url) }
         variables["REDIS_URL"] = config.redisURL
         variables["CURL_CA_BUNDLE"] = config.tls?.caFile
         return variables
@@ -75,12 +83,13 @@ public final class ReproductionEnvironment: Sendable {
     /// inherited `REDIS_URL` would send redis-cli to another store than the audited one), plus `variables`.
     public func childEnvironment(from inherited: [String: String]) -> [String: String] {
         func owned(_ name: String) -> Bool {
-            ["AUDITOR", "BASE", "REDIS_URL"].contains(name) || (name.hasPrefix("INSTANCE_") && Int(name.dropFirst(9)) != nil)
+            ["AUDITOR", "BASE", "REDIS_URL", "CURL_HOME"].contains(name) || (name.hasPrefix("INSTANCE_") && Int(name.dropFirst(9)) != nil)
         }
         return inherited.filter { !owned($0.key) }.merging(variables) { _, own in own }
     }
 
     public func stop() async {
+        if let curlHome { try? FileManager.default.removeItem(atPath: curlHome) }
         await control.stop()
         await proxy?.stop()
         await events?.stop()

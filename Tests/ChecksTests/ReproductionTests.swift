@@ -28,8 +28,8 @@ struct ReproductionTests {
         #expect(script.first == "auditor reproduce --config audit.yml -- bash -u <<'REPRO'" && script.last == "REPRO")
         #expect(script[1] == #"F=$(curl -sf -X POST "$AUDITOR/fixture"); SESSION=$(jq -r .sessionId <<<"$F"); TRAINER_TOKEN=$(jq -r .trainer.token <<<"$F"); TRAINER_ID=$(jq -r .trainer.id <<<"$F")   # a fresh fixture"#)
         #expect(script[2] == #"curl -s -m 10 -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $TRAINER_TOKEN" "$BASE/api/v1/admin/sessions/${SESSION}/start-journey"   # expected 201 · observed 201"#)
-        #expect(script[3] == #"redis-cli -u "$REDIS_URL" TTL "journey:active:${SESSION}"   # expected 3600 · observed -1"#)
-        #expect(script[4] == #"redis-cli -u "$REDIS_URL" TTL "location:trainer:${TRAINER_ID}:session:${SESSION}"   # expected 300 · observed 300"#)
+        #expect(script[3] == #"redis-cli --raw -u "$REDIS_URL" TTL "journey:active:${SESSION}"   # expected 3600 · observed -1"#)
+        #expect(script[4] == #"redis-cli --raw -u "$REDIS_URL" TTL "location:trainer:${TRAINER_ID}:session:${SESSION}"   # expected 300 · observed 300"#)
         #expect(script[5].hasSuffix(#""$BASE/api/v1/admin/sessions/${SESSION}/stop-journey"   # clean-up"#) && !script[5].contains("-w"))
         #expect(!script.joined().contains("sess-1") && !script.joined().contains("tr-9"), "literal ids of the audit's fixtures stay out")
     }
@@ -59,6 +59,25 @@ struct ReproductionTests {
         #expect(script.suffix(3).dropLast() == [#"curl -sf -o /dev/null -X PUT "$AUDITOR/eventbridge/accept"   # EventBridge accepts again"#,
                                                 #"curl -sf -o /dev/null -X PUT "$AUDITOR/store/up"   # the store is back"#],
                 "a block leaves EventBridge and the store as it found them")
+    }
+
+    /// The probe restores EventBridge before it cleans up, so the block's stops never meet a failing one.
+    @Test func conditionsAreRestoredBeforeCleanUp() {
+        let target = [Exchange(kind: .control, label: "EventBridge", request: "eventbridge hang", result: "now answering: hang"),
+                      Exchange(kind: .http, label: "start (EventBridge hang)", request: "POST /s/x1/start-journey", credential: "trainer", result: "no answer: timed out",
+                               withinSeconds: 3),
+                      Self.http("cleanup: stop as trainer", "POST /s/x1/stop-journey", "200")]
+        let script = Reproduction.of(Self.finding(target, [])).script
+        let accept = script.firstIndex { $0.contains("$AUDITOR/eventbridge/accept") }
+        let stop = script.firstIndex { $0.contains("stop-journey") }
+        #expect(accept != nil && stop != nil && accept! < stop!, "\(script)")
+        #expect(script.filter { $0.contains("eventbridge/accept") }.count == 1)
+        #expect(script.contains { $0.hasPrefix("curl -s -m 3 -o /dev/null") && $0.hasSuffix("# expected ? · observed no answer (000)") },
+                "a bounded answer is waited for no longer than the bound")
+    }
+
+    @Test func bodiesAreQuotedForTheShell() {
+        #expect(ScriptBuilder.doubleQuoted(#"{"a":"x$y`z\","sessionId":"${SESSION_2}"}"#) == #"{\"a\":\"x\$y\`z\\\",\"sessionId\":\"${SESSION_2}\"}"#)
     }
 
     /// Socket.IO emits, a source scan or a load run cannot be typed into a shell: `auditor check` is the reproduction.

@@ -33,6 +33,7 @@ struct ReproduceCommandTests {
     echo "up=$code"
     echo "stop=$(call stop-journey "$S" "$T")"
     echo "unknown=$(curl -s -o /dev/null -w '%{http_code}' "$AUDITOR/nowhere")"
+    echo "withoutSecret=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${AUDITOR%/*}/fixture")"
     exit 3
     """#
 
@@ -83,7 +84,8 @@ struct ReproduceCommandTests {
             #expect(lines["up"] == "201", "the store is back (EventBridge failing does not matter: publishing is best-effort)")
             #expect(result.stdout.components(separatedBy: "stop=200").count == 3, "both started journeys stopped")
             #expect(lines["unknown"] == "404")
-            #expect(result.stderr.contains("auditor reproduce: EventBridge endpoint on 127.0.0.1:\(eventsPort), store proxy 127.0.0.1:\(proxyPort) → 127.0.0.1:\(redis.url.port), control at http://127.0.0.1:"),
+            #expect(lines["withoutSecret"] == "404", "only who was given $AUDITOR gets fixtures")
+            #expect(result.stderr.contains("auditor reproduce: EventBridge endpoint on 127.0.0.1:\(eventsPort), store proxy 127.0.0.1:\(proxyPort) → 127.0.0.1:\(redis.url.port), control on 127.0.0.1:"),
                     "\(result.stderr)")
 
             let tokens = try Self.tokens(fixtureLog)
@@ -100,8 +102,9 @@ struct ReproduceCommandTests {
         let fixture = #"{sessionId: s1, trainer: {id: t1, token: tok-t1}, student: {id: u1, token: tok-u1}, otherTrainer: {id: t2, token: tok-t2}, otherStudent: {id: u2, token: tok-u2}, studentHome: {latitude: 12.97, longitude: 77.59}}"#
         let config = try Self.writeConfig(in: directory, """
         target:
-          baseURL: http://127.0.0.1:9/
+          baseURL: http://127.0.0.1:9/prod/
           instances: [http://127.0.0.1:9/, http://127.0.0.1:10]
+          headers: {X-Api-Key: "k-123"}
         fixtures:
           static: [\(fixture)]
         """)
@@ -113,6 +116,7 @@ struct ReproduceCommandTests {
         echo "first=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$AUDITOR/fixture")"
         show second -X POST "$AUDITOR/fixture"
         echo "env=$BASE $INSTANCE_1 $INSTANCE_2 ${INSTANCE_3-none} ${REDIS_URL-none}"
+        echo "curlrc=$(tr '\n' ';' < "$CURL_HOME/.curlrc")"
         """#
         // No `--`: the command starts at the first argument that is not the auditor's.
         let result = try await ProcessRunner.run(AuditorBinary.path, ["reproduce", "--config", config, "bash", "-euc", script],
@@ -126,8 +130,9 @@ struct ReproduceCommandTests {
         #expect(lines["first"] == "200")
         #expect(lines["second"]?.hasPrefix("502|no fixture: fixtures.static is exhausted") == true, "\(lines["second"] ?? "")")
         #expect(lines["env"] == "http://127.0.0.1:9 http://127.0.0.1:9 http://127.0.0.1:10 none none",
-                "base URLs without a trailing slash; an inherited REDIS_URL or INSTANCE_n is not the audited one")
-        #expect(result.stderr.contains("auditor reproduce: control at http://127.0.0.1:"), "\(result.stderr)")
+                "origins (a report's paths carry the /prod prefix); an inherited REDIS_URL or INSTANCE_n is not the audited one")
+        #expect(lines["curlrc"] == #"header = "X-Api-Key: k-123";"#, "target.headers reach curl through CURL_HOME, never a command line")
+        #expect(result.stderr.contains("auditor reproduce: control on 127.0.0.1:"), "\(result.stderr)")
         #expect(!(result.stdout + result.stderr).contains("tok-"), "fixture tokens go to the script only")
 
         let missing = try await ProcessRunner.run(AuditorBinary.path, ["reproduce", "--config", config, "--", "no-such-command-\(UUID().uuidString)"], timeout: 30)

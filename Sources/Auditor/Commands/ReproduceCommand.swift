@@ -14,11 +14,14 @@ struct ReproduceCommand: AsyncParsableCommand {
         exits with the command's status (127 when it cannot start). No command: $SHELL.
 
         The command's environment adds:
-          AUDITOR         the control server, http://127.0.0.1:PORT (calls below)
-          BASE            target.baseURL, without a trailing slash
-          INSTANCE_1, …   target.instances, likewise
+          AUDITOR         the control server, http://127.0.0.1:PORT/SECRET (calls below;
+                          the secret path keeps other local processes out)
+          BASE            the origin of target.baseURL (report paths carry any prefix)
+          INSTANCE_1, …   the origins of target.instances, likewise
           REDIS_URL       redis.url, for redis-cli -u; never printed
           CURL_CA_BUNDLE  tls.caFile, so curl trusts the target's private CA
+          CURL_HOME       a private .curlrc with target.headers and the client
+                          certificate of tls:, when the config has them
 
         Control calls (answers are one line of text, or JSON):
           POST /fixture             a fresh fixture: the contract's JSON, tokens too

@@ -48,10 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         // Read before anything is sent (a bad --baseline is a usage error) and before --out is overwritten.
-        let previous = try certification.previous(out: output.out)
-        if certification.failOnNew, previous == nil {
-            throw ValidationError("--fail-on-new needs a baseline: --baseline PREVIOUS.json, or a certification.json in --out \(output.out)")
-        }
+        let previous = try certification.previous(output)
         var report: AuditReport
         do {
             report = try await AuditRunner.run(request, progress: progressLine)

@@ -61,7 +61,7 @@ struct CertificationOptions: ParsableArguments {
     @Flag(help: "Do not compare with the certification.json already in --out.")
     var noBaseline = false
 
-    @Flag(help: "Gate on new failures only (needs a baseline); a still-failing blocker fails unless waived.")
+    @Flag(help: "Gate on new failures only (needs --baseline); a still-failing blocker fails unless waived.")
     var failOnNew = false
 
     @Option(help: "A waivers file (overrides `waivers:` in the config).")
@@ -69,16 +69,19 @@ struct CertificationOptions: ParsableArguments {
 
     func validate() throws {
         if baseline != nil, noBaseline { throw ValidationError("--baseline and --no-baseline contradict each other") }
-        if failOnNew, noBaseline { throw ValidationError("--fail-on-new needs a baseline: drop --no-baseline") }
+        // Never the --out default: a run that failed its gate rewrites it, and the same failure
+        // would then pass the next run as "still failing".
+        if failOnNew, baseline == nil { throw ValidationError("--fail-on-new needs --baseline PREVIOUS.json (a certification whose gate you accepted)") }
     }
 
     /// The previous report: `--baseline` (a usage error when unreadable), else the certification
     /// a run wrote into the same `--out` before (skipped with a warning when unreadable), so
-    /// re-running into one directory always says what changed.
-    func previous(out: String) throws -> AuditReport? {
+    /// re-running into one directory always says what changed. Only when this run rewrites that
+    /// JSON: otherwise it would stay the baseline of every later run, however stale.
+    func previous(_ output: OutputOptions) throws -> AuditReport? {
         if let baseline { return try loadReport(baseline) }
-        guard !noBaseline else { return nil }
-        let earlier = URL(fileURLWithPath: out).appendingPathComponent(ReportFormat.json.fileName).path
+        guard !noBaseline, output.selectedFormats.contains(.json) else { return nil }
+        let earlier = URL(fileURLWithPath: output.out).appendingPathComponent(ReportFormat.json.fileName).path
         guard FileManager.default.fileExists(atPath: earlier) else { return nil }
         do {
             let report = try loadReport(earlier)

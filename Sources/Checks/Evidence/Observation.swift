@@ -42,6 +42,10 @@ public struct Exchange: Sendable, Equatable, Codable {
     public var label: String
     /// `POST /api/v1/admin/sessions/{sessionId}/start-journey`, `TTL journey:active:…`.
     public var request: String
+    /// What role "invalid" sends: a well-formed bearer no deployment issued (not a secret, so a
+    /// reproduction sends the very same one).
+    public static let invalidToken = "auditor-invalid-token-0000000000000000"
+
     /// The role whose token was sent ("trainer", "otherStudent", "none", "invalid"); never the token.
     public var credential: String?
     /// A JSON body that was sent, if any (tokens never appear in bodies).
@@ -51,9 +55,12 @@ public struct Exchange: Sendable, Equatable, Codable {
     public var milliseconds: Double?
     /// Which of `target.instances` answered (1-based) when the probe chose one; nil: `target.baseURL`.
     public var instance: Int?
+    /// The bound the contract puts on this answer (s), when the probe judged one: no answer
+    /// within it is the observation, and a reproduction waits no longer either.
+    public var withinSeconds: Double?
 
     public init(kind: Kind, label: String, request: String, credential: String? = nil, body: String? = nil, result: String,
-                milliseconds: Double? = nil, instance: Int? = nil) {
+                milliseconds: Double? = nil, instance: Int? = nil, withinSeconds: Double? = nil) {
         self.kind = kind
         self.label = label
         self.request = request
@@ -62,5 +69,6 @@ public struct Exchange: Sendable, Equatable, Codable {
         self.result = result
         self.milliseconds = milliseconds
         self.instance = instance
+        self.withinSeconds = withinSeconds
     }
 }

@@ -35,7 +35,6 @@ struct ScriptBuilder {
     /// Session ids in order of first use: the n-th gets fixture n.
     private var sessions: [String] = []
     private var trainers: [String: Int] = [:]
-    private var seen: [String: Int] = [:]
 
     init(target: [Exchange], oracle: [Exchange]) {
         self.target = target.filter(Self.reproduced)
@@ -54,8 +53,17 @@ struct ScriptBuilder {
         for exchange in target { register(exchange) }
         let variables = usedVariables()
         // Every fixture first: fetching one may need the store, which a later step cuts.
-        var body = sessions.indices.map { fixtureLine($0, variables) }
+        let fixtures = max(sessions.count, (variables.keys.max() ?? -1) + 1)
+        var body = (0..<fixtures).map { fixtureLine($0, variables) }
         var eventBridgeSet = false, storeCut = false
+        /// The probe restores EventBridge and the store before it cleans up: so does the block,
+        /// or its stops would run against a failing EventBridge and leave journeys active.
+        func restore() {
+            if eventBridgeSet { body.append("curl -sf -o /dev/null -X PUT \"$AUDITOR/eventbridge/accept\"   # EventBridge accepts again") }
+            if storeCut { body.append("curl -sf -o /dev/null -X PUT \"$AUDITOR/store/up\"   # the store is back") }
+            eventBridgeSet = false
+            storeCut = false
+        }
         var index = 0
         while index < target.count {
             let exchange = target[index]
@@ -71,9 +79,14 @@ struct ScriptBuilder {
                 if exchange.request.hasPrefix("store ") { storeCut = !exchange.request.hasSuffix(" up") }
                 body.append(control(exchange))
             case .http:
+                if exchange.label.hasPrefix("cleanup") { restore() }
+                if burst > 1, !body.contains(where: { $0.hasPrefix("# ") }) {
+                    body.append("# \(burst) curl processes start less tightly than the audit's synchronized sender: "
+                                + "if they answer as the reference, run it again or use `auditor check`")
+                }
                 body.append(http(exchange, at: index, burst: burst))
             case .redis:
-                body.append(annotated("redis-cli -u \"$REDIS_URL\" \(substitute(exchange.request, quoted: true))", at: index))
+                body.append(annotated("redis-cli --raw -u \"$REDIS_URL\" \(substitute(exchange.request, quoted: true))", at: index))
             case .event:
                 body.append(event(exchange, at: index))
             case .socket, .note:
@@ -81,8 +94,7 @@ struct ScriptBuilder {
             }
             index += burst
         }
-        if eventBridgeSet { body.append("curl -sf -o /dev/null -X PUT \"$AUDITOR/eventbridge/accept\"   # EventBridge accepts again") }
-        if storeCut { body.append("curl -sf -o /dev/null -X PUT \"$AUDITOR/store/up\"   # the store is back") }
+        restore()
         return ["auditor reproduce --config \(Reproduction.configFile) -- bash -u <<'REPRO'"] + body + ["REPRO"]
     }
 
@@ -159,10 +171,11 @@ struct ScriptBuilder {
             if !(used[fixture] ?? []).contains(where: { $0.name == name }) { used[fixture, default: []].append((name, path)) }
         }
         for exchange in target {
-            guard let fixture = fixtureIndex(of: exchange) else { continue }
-            add(fixture, "SESSION", ".sessionId")
+            let fixture = fixtureIndex(of: exchange)
+            if let fixture { add(fixture, "SESSION", ".sessionId") }
+            // The same fixture http() names: the step's own, else the first.
             if exchange.kind == .http, let role = exchange.credential, role != "none", role != "invalid" {
-                add(fixture, Self.variable(role), ".\(role).token")
+                add(fixture ?? 0, Self.variable(role), ".\(role).token")
             }
         }
         for (_, fixture) in trainers { add(fixture, "TRAINER_ID", ".trainer.id") }
@@ -170,8 +183,7 @@ struct ScriptBuilder {
     }
 
     private func fixtureLine(_ fixture: Int, _ variables: [Int: [(name: String, path: String)]]) -> String {
-        let suffix = fixture == 0 ? "" : "_\(fixture + 1)"
-        let sets = (variables[fixture] ?? []).map { "\($0.name)\(suffix)=$(jq -r \($0.path) <<<\"$F\")" }
+        let sets = (variables[fixture] ?? []).map { "\(Self.name($0.name, fixture))=$(jq -r \($0.path) <<<\"$F\")" }
         return (["F=$(curl -sf -X POST \"$AUDITOR/fixture\")"] + sets).joined(separator: "; ") + "   # a fresh fixture"
     }
 
@@ -183,6 +195,25 @@ struct ScriptBuilder {
         guard quoted, out != text else { return out }
         let words = out.split(separator: " ", maxSplits: 1).map(String.init)
         return words.count == 2 ? "\(words[0]) \"\(words[1])\"" : out
+    }
+
+    /// Text for inside double quotes where `${SESSION}` must still expand: `\\`, `"` and a `$`
+    /// or backtick that is not one of the block's own variables are escaped.
+    static func doubleQuoted(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let first = rest.first {
+            if first == "$", rest.hasPrefix("${SESSION") || rest.hasPrefix("${TRAINER_ID") {
+                let end = rest.firstIndex(of: "}").map { rest.index(after: $0) } ?? rest.endIndex
+                out += rest[..<end]
+                rest = rest[end...]
+                continue
+            }
+            if "\\\"$`".contains(first) { out.append("\\") }
+            out.append(first)
+            rest = rest.dropFirst()
+        }
+        return out
     }
 
     /// Replaces `id` only where it stands whole, between separators of paths, queries, keys and
@@ -217,19 +248,20 @@ struct ScriptBuilder {
         let method = parts.first ?? "GET"
         let path = substitute(parts.count > 1 ? parts[1] : "/")
         let fixture = fixtureIndex(of: exchange) ?? 0
-        var words = ["curl -s -m 10 -o /dev/null"]
+        // The contract's bound where the probe judged one ("no answer within 3 s" is the observation), else 10 s.
+        var words = ["curl -s -m \(Judge.format(exchange.withinSeconds ?? 10)) -o /dev/null"]
         let retryAfter = exchange.result.contains("Retry-After") || counterpart(at: index)?.result.contains("Retry-After") == true
         if !cleanup { words.append(retryAfter ? "-w '%{http_code} (Retry-After: %header{retry-after})\\n'" : "-w '%{http_code}\\n'") }
         if method != "GET" { words.append("-X \(method)") }
         switch exchange.credential {
         case nil, "none": break
-        case "invalid": words.append("-H 'Authorization: Bearer not-a-valid-token'")
+        case "invalid": words.append("-H 'Authorization: Bearer \(Exchange.invalidToken)'")
         case let role?: words.append("-H \"Authorization: Bearer $\(Self.name(Self.variable(role), fixture))\"")
         }
         if let body = exchange.body {
             let json = substitute(body)
             words.append(json == body ? "-H 'Content-Type: application/json' -d '\(body.replacingOccurrences(of: "'", with: "'\\''"))'"
-                                      : "-H 'Content-Type: application/json' -d \"\(json.replacingOccurrences(of: "\"", with: "\\\""))\"")
+                                      : "-H 'Content-Type: application/json' -d \"\(Self.doubleQuoted(json))\"")
         }
         let base = exchange.instance.map { "$INSTANCE_\($0)" } ?? "$BASE"
         words.append("\"\(base)\(path)\"")
@@ -238,7 +270,7 @@ struct ScriptBuilder {
         guard burst > 1 else { return annotated(line, at: index) }
         let tally = "sort | uniq -c | awk '{printf \"%s%s×%s\", (NR > 1 ? \" \" : \"\"), $1, $2} END {print \"\"}'"
         let expected = burstTally(oracle, like: exchange)
-        let observed = burstTally(target, like: exchange, from: exchange)
+        let observed = burstTally(target, like: exchange, from: index)
         return "seq \(burst) | xargs -P \(burst) -I{} \(line) | \(tally)   # expected \(expected ?? "?") · observed \(observed ?? "?")"
     }
 
@@ -285,8 +317,8 @@ struct ScriptBuilder {
     }
 
     /// "1×201 19×409" for the burst of steps like `exchange` (the first such burst, or the one at `from`).
-    private func burstTally(_ steps: [Exchange], like exchange: Exchange, from start: Exchange? = nil) -> String? {
-        let begin = start.flatMap { s in steps.firstIndex { $0 == s } } ?? steps.firstIndex { $0.label == exchange.label && $0.kind == .http }
+    private func burstTally(_ steps: [Exchange], like exchange: Exchange, from start: Int? = nil) -> String? {
+        let begin = start ?? steps.firstIndex { $0.label == exchange.label && $0.kind == .http }
         guard let begin else { return nil }
         let burst = steps[begin...].prefix { $0.label == exchange.label && $0.kind == .http }
         var counts: [String: Int] = [:]

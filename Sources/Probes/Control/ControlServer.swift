@@ -49,19 +49,31 @@ public final class ControlServer: Sendable {
     public let host: String
     public let port: Int
 
-    /// `http://host:port`, without a trailing slash, so a script writes `"$AUDITOR/fixture"`.
-    public var url: String { "http://\(HostPort(host: host, port: port))" }
+    /// A random first path segment: the server hands out fixtures (tokens) and cuts the store,
+    /// so only who was given the URL may call it, not any process on the machine.
+    let secret: String
+
+    /// `http://host:port/SECRET`, without a trailing slash, so a script writes `"$AUDITOR/fixture"`.
+    public var url: String { "http://\(HostPort(host: host, port: port))/\(secret)" }
 
     public static func start(host: String = "127.0.0.1", port: Int = 0,
                              answer: @escaping @Sendable (ControlRequest) async -> ControlResponse) async throws -> ControlServer {
-        let channel = try await HTTPListener.bind(host: host, port: port) { ControlHTTPHandler(answer: answer) }
-        return ControlServer(channel: channel, host: host, port: channel.localAddress?.port ?? port)
+        let secret = (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
+        let guarded: @Sendable (ControlRequest) async -> ControlResponse = { request in
+            guard request.path.hasPrefix("/\(secret)/") else { return .text("not found", status: 404) }
+            var inner = request
+            inner.path = String(request.path.dropFirst(secret.count + 1))
+            return await answer(inner)
+        }
+        let channel = try await HTTPListener.bind(host: host, port: port) { ControlHTTPHandler(answer: guarded) }
+        return ControlServer(channel: channel, host: host, port: channel.localAddress?.port ?? port, secret: secret)
     }
 
-    private init(channel: Channel, host: String, port: Int) {
+    private init(channel: Channel, host: String, port: Int, secret: String) {
         self.channel = channel
         self.host = host
         self.port = port
+        self.secret = secret
     }
 
     public func stop() async {

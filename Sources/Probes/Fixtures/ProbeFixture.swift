@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 
 /// One fresh session and its four users, in CONTRACT.md's fixture shape (encoded again, with its
@@ -52,7 +53,7 @@ public struct ProbeFixture: Codable, Sendable, Equatable {
         case .otherTrainer: return otherTrainer.token
         case .otherStudent: return otherStudent.token
         case .none: return nil
-        case .invalid: return "auditor-invalid-token-0000000000000000"
+        case .invalid: return Exchange.invalidToken
         }
     }
 }

@@ -113,7 +113,8 @@ public final class ProbeRun: Sendable {
         func record(_ result: String, _ ms: Double?) {
             state.withLock {
                 $0.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)", credential: role.rawValue,
-                                              body: body.map { JSONText.encode($0) }, result: result, milliseconds: ms, instance: instance))
+                                              body: body.map { JSONText.encode($0) }, result: result, milliseconds: ms, instance: instance,
+                                              withinSeconds: seconds))
             }
         }
         do {

@@ -78,7 +78,20 @@ enum ActionPlan {
         let ids = item.findings.map(\.ruleID)
         let effort = item.effort.map { "effort \($0.rawValue) (\($0.meaning))" } ?? "effort not estimated"
         let checks = ids.map { "`auditor check \($0) --config \(Reproduction.configFile)`" }.joined(separator: ", ")
-        return "**\(item.cause)** — fixes \(ids.joined(separator: ", ")) (+\(Judge.format(item.points)) points) · \(effort) · re-check: \(checks)"
+        return "**\(item.cause)** — fixes \(ids.joined(separator: ", ")) (score \(Judge.format(report.scorecard.score)) → \(Judge.format(scoreAfterFixing(item, report)))) · \(effort) · re-check: \(checks)"
+    }
+
+    /// The score once this item's rules pass, everything else as observed: the cap a fixed
+    /// blocker lifts included, so "60 → 100" rather than the "+8" the weights alone give.
+    static func scoreAfterFixing(_ item: Item, _ report: AuditReport) -> Double {
+        let fixed = Set(item.findings.map(\.ruleID))
+        let findings = report.findings.map { finding -> Finding in
+            guard fixed.contains(finding.ruleID) else { return finding }
+            var passed = finding
+            passed.status = .pass
+            return passed
+        }
+        return Scorecard(findings: findings, rules: report.rules, incomplete: report.incomplete).score
     }
 
     /// "2×S, 1×M (hours to about a day)".

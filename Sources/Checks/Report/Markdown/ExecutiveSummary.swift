@@ -8,10 +8,11 @@ enum ExecutiveSummary {
         let card = report.scorecard
         md.line("## 📋 Executive Summary")
         md.blank()
-        let advisories = report.findings.filter { $0.status == .fail }.map(\.ruleID)
+        // With no verdict reason, whatever failed is advisory.
+        let failed = report.findings.filter { $0.status == .fail }.map(\.ruleID)
         let because = !card.verdictReasons.isEmpty ? card.verdictReasons.joined(separator: "; ")
-            : advisories.isEmpty ? "every evaluated rule passed"
-            : "no blocker or important rule failed and the score is at least \(Judge.format(Scorecard.readyScore)); advisory findings: \(advisories.joined(separator: ", "))"
+            : failed.isEmpty ? "every evaluated rule passed"
+            : "no blocker or important rule failed and the score is at least \(Judge.format(Scorecard.readyScore)); advisory findings: \(failed.joined(separator: ", "))"
         md.prose("**Final Verdict:** \(card.verdict.emoji) **\(card.verdict.rawValue)** — \(because)")
         md.blank()
         if let reason = report.incomplete {
@@ -46,8 +47,12 @@ enum ExecutiveSummary {
         md.blank()
     }
 
+    /// Most findings the summary lists one by one; the rest are counted (each has its section below).
+    static let listed = 8
+
     /// One line per failed or unverified finding, blockers first; the details follow below.
     static func openFindings(_ report: AuditReport, _ md: inout Document) {
+        var room = listed
         for severity in Severity.allCases {
             let open = report.findings.filter { finding in
                 report.rule(finding.ruleID)?.severity == severity && (finding.status == .fail || (severity == .blocker && !finding.status.isDecided))
@@ -58,10 +63,12 @@ enum ExecutiveSummary {
                 continue
             }
             md.line("**\(title):**")
-            for finding in open {
+            for finding in open.prefix(max(room, 0)) {
                 let mark = finding.status == .fail ? "❌" : "❔"
-                md.line("- \(mark) **\(finding.ruleID)** \(Impact.headline(finding, report.rule(finding.ruleID)))")
+                md.line("- \(mark) **\(finding.ruleID)** \(Impact.headline(finding, report.rule(finding.ruleID), limit: Document.width - finding.ruleID.count - 10))")
             }
+            if open.count > room { md.line("- … and \(open.count - max(room, 0)) more, each in its section below") }
+            room -= open.count
             md.blank()
         }
     }
