@@ -123,6 +123,9 @@ struct FailedSection {
 /// redis-server through the proxy address of audit.yml and publishing to its EventBridge address,
 /// where nothing listens until `auditor reproduce` (or `auditor check`) brings them up.
 struct ReproducibleTarget {
+    /// The faults whose stop keeps the journey: JRN-CLEAN-001's (read once).
+    static let keeping = Set((try? RuleCatalogue.bundled().rule("JRN-CLEAN-001")?.faults) ?? [])
+
     let redis: RedisServer
     let instances: [RunningReference]
     let directory: String
@@ -157,9 +160,8 @@ struct ReproducibleTarget {
           http: {url: "\(first.baseURL.absoluteString)/__reference/fixtures", method: POST}
         """
         try yaml.write(toFile: directory + "/audit.yml", atomically: true, encoding: .utf8)
-        let keeping = Set(try RuleCatalogue.bundled().rule("JRN-CLEAN-001")?.faults ?? [])
         return ReproducibleTarget(redis: redis, instances: instances, directory: directory,
-                                  keepsJourneys: faults.contains { keeping.contains($0.rawValue) })
+                                  keepsJourneys: faults.contains { Self.keeping.contains($0.rawValue) })
     }
 
     func stop() async {

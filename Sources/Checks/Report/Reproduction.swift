@@ -55,7 +55,7 @@ struct ScriptBuilder {
         // Every fixture first: fetching one may need the store, which a later step cuts.
         let fixtures = max(sessions.count, (variables.keys.max() ?? -1) + 1)
         var body = (0..<fixtures).map { fixtureLine($0, variables) }
-        var eventBridgeSet = false, storeCut = false
+        var eventBridgeSet = false, storeCut = false, burstExplained = false
         /// The probe restores EventBridge and the store before it cleans up: so does the block,
         /// or its stops would run against a failing EventBridge and leave journeys active.
         func restore() {
@@ -80,7 +80,8 @@ struct ScriptBuilder {
                 body.append(control(exchange))
             case .http:
                 if exchange.label.hasPrefix("cleanup") { restore() }
-                if burst > 1, !body.contains(where: { $0.hasPrefix("# ") }) {
+                if burst > 1, !burstExplained {
+                    burstExplained = true
                     body.append("# \(burst) curl processes start less tightly than the audit's synchronized sender: "
                                 + "if they answer as the reference, run it again or use `auditor check`")
                 }
@@ -270,8 +271,8 @@ struct ScriptBuilder {
         guard burst > 1 else { return annotated(line, at: index) }
         let tally = "sort | uniq -c | awk '{printf \"%s%s×%s\", (NR > 1 ? \" \" : \"\"), $1, $2} END {print \"\"}'"
         let expected = burstTally(oracle, like: exchange)
-        let observed = burstTally(target, like: exchange, from: index)
-        return "seq \(burst) | xargs -P \(burst) -I{} \(line) | \(tally)   # expected \(expected ?? "?") · observed \(observed ?? "?")"
+        let observed = Self.tally(target[index..<(index + burst)])
+        return "seq \(burst) | xargs -P \(burst) -I{} \(line) | \(tally)   # expected \(expected ?? "?") · observed \(observed)"
     }
 
     private func event(_ exchange: Exchange, at index: Int) -> String {
@@ -316,13 +317,16 @@ struct ScriptBuilder {
         }
     }
 
-    /// "1×201 19×409" for the burst of steps like `exchange` (the first such burst, or the one at `from`).
-    private func burstTally(_ steps: [Exchange], like exchange: Exchange, from start: Int? = nil) -> String? {
-        let begin = start ?? steps.firstIndex { $0.label == exchange.label && $0.kind == .http }
-        guard let begin else { return nil }
-        let burst = steps[begin...].prefix { $0.label == exchange.label && $0.kind == .http }
+    /// The oracle's burst of steps like `exchange` (its first run of that label), as a tally.
+    private func burstTally(_ steps: [Exchange], like exchange: Exchange) -> String? {
+        guard let begin = steps.firstIndex(where: { $0.label == exchange.label && $0.kind == .http }) else { return nil }
+        return Self.tally(steps[begin...].prefix { $0.label == exchange.label && $0.kind == .http })
+    }
+
+    /// "1×201 19×409": the answers of a burst, counted.
+    static func tally(_ burst: ArraySlice<Exchange>) -> String {
         var counts: [String: Int] = [:]
-        for step in burst { counts[Self.shown(step), default: 0] += 1 }
+        for step in burst { counts[shown(step), default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
     }
 }
