@@ -96,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "ProbesTests",
             dependencies: ["Probes", "Checks", "Reference", "Wire", "TestSupport",
-                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdHTTP2", package: "hummingbird")],
+                           .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
             exclude: ["Peers", "SourceTrees"]
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdHTTP2
+import Logging
 import NIOCore
 import Probes
 import Synchronization
