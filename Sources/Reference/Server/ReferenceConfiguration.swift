@@ -7,6 +7,9 @@ import Wire
 public struct ReferenceConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 0
+    /// A second listener speaking HTTP/2 with prior knowledge (h2c) on this port (0: any), same
+    /// router and state: the single-packet race's target. nil: none.
+    public var http2Port: Int?
     /// A real Redis; nil means the embedded store (also served read-only over RESP on loopback).
     public var redisURL: RedisURL?
     /// TLS for a `rediss://` Redis: its CA (nil: the system's CAs).
@@ -45,6 +48,8 @@ public struct ReferenceAddresses: Codable, Sendable, Equatable {
     public var socketURL: String
     public var faults: [String]
     public var variants: [String] = []
+    /// The h2c listener's `http://host:port`, when `http2Port` is set.
+    public var http2BaseURL: String?
 
     /// One JSON line, sorted keys.
     public var jsonLine: String {

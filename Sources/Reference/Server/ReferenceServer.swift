@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdHTTP2
 import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 import Wire
 
@@ -56,6 +58,23 @@ public enum ReferenceServer {
         let faults = configuration.faults.sorted().map(\.rawValue)
         let variants = configuration.variants
         let host = hostForURL(configuration.host)
+        // onReady once every listener is up: the HTTP/1.1 + WebSocket one, and h2c when asked for.
+        let ports = Mutex<(http1: Int?, http2: Int?)>((nil, nil))
+        let wantsHTTP2 = configuration.http2Port != nil
+        @Sendable func listening(http1: Int? = nil, http2: Int? = nil) {
+            let ready = ports.withLock { ports -> (Int, Int?)? in
+                if let http1 { ports.http1 = http1 }
+                if let http2 { ports.http2 = http2 }
+                guard let one = ports.http1, !wantsHTTP2 || ports.http2 != nil else { return nil }
+                return (one, ports.http2)
+            }
+            guard let (port, port2) = ready else { return }
+            onReady(ReferenceAddresses(
+                baseURL: "http://\(host):\(port)", redisURL: storeURL,
+                socketURL: "ws://\(host):\(port)/socket.io/", faults: faults, variants: variants.sorted().map(\.rawValue),
+                http2BaseURL: port2.map { "http://\(host):\($0)" }
+            ))
+        }
         let app = Application(
             router: buildRouter(service: service, variants: variants),
             server: .http1WebSocketUpgrade(configuration: .init(http1: .init(additionalChannelHandlers: Self.channelHandlers(variants)))) { request, _, _ in
@@ -67,16 +86,27 @@ public enum ReferenceServer {
                 }
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "auditor-reference"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.port
-                onReady(ReferenceAddresses(
-                    baseURL: "http://\(host):\(port)", redisURL: storeURL,
-                    socketURL: "ws://\(host):\(port)/socket.io/", faults: faults, variants: variants.sorted().map(\.rawValue)
-                ))
-            },
+            onServerRunning: { channel in listening(http1: channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
-        try await endpoint.hub.relaying { try await app.runService(gracefulShutdownSignals: signals) }
+        // h2c: the same router and state; each stream stamps its arrival as an HTTP/1 connection does.
+        let http2 = configuration.http2Port.map { port in
+            Application(
+                router: buildRouter(service: service, variants: variants),
+                server: .plaintextHTTP2(configuration: .init(streamConfiguration: .init(additionalChannelHandlers: [ArrivalStampHandler()]))),
+                configuration: .init(address: .hostname(configuration.host, port: port), serverName: "auditor-reference"),
+                onServerRunning: { channel in listening(http2: channel.localAddress?.port ?? port) },
+                logger: logger
+            )
+        }
+        try await endpoint.hub.relaying {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService(gracefulShutdownSignals: signals) }
+                if let http2 { group.addTask { try await http2.runService(gracefulShutdownSignals: signals) } }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
     }
 
     /// Starts in the background and returns once listening; `stop()` ends it.
