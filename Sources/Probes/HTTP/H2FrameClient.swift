@@ -30,17 +30,26 @@ final class H2FrameClient: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func handlerRemoved(context: ChannelHandlerContext) { failAll(H2ClientError.closed) }
+    func handlerRemoved(context: ChannelHandlerContext) { abandon(H2ClientError.closed) }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(H2ClientError.closed)
+        abandon(H2ClientError.closed)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if !settingsSeen { peerSettings.fail(error) }
-        failAll(error)
+        abandon(error)
         context.close(promise: nil)
+    }
+
+    /// Fails whatever still waits (the peer's SETTINGS, answers, pings); also when the handler
+    /// never joined a pipeline (the server did not choose h2), so no promise is left unfulfilled.
+    func abandon(_ error: Error) {
+        if !settingsSeen {
+            settingsSeen = true
+            peerSettings.fail(error)
+        }
+        failAll(error)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -133,12 +142,14 @@ enum H2ClientError: Error, CustomStringConvertible {
     case closed
     case reset(String)
     case tooManyStreams(Int, allowed: Int)
+    case notNegotiated(String?)
 
     var description: String {
         switch self {
         case .closed: return "the HTTP/2 connection closed before every answer"
         case .reset(let code): return "the server reset the stream (\(code))"
         case .tooManyStreams(let n, let allowed): return "\(n) requests at once, but the server allows \(allowed) streams per connection"
+        case .notNegotiated(let chosen): return "the server did not choose HTTP/2 by ALPN (\(chosen.map { "it chose \($0)" } ?? "it chose nothing"))"
         }
     }
 }

@@ -8,26 +8,49 @@ import Wire
 /// Engine.BURP2): one HTTP/2 connection, N streams. Every request is written but its final DATA
 /// frame; a PING's ACK says the server has read all of that; then the N final frames leave in one
 /// write — one TCP segment while they fit (about 140 over h2c) — so the release is no longer a
-/// loop of N writes. This first step speaks h2c with prior knowledge (`http://`); TLS with ALPN
-/// `h2` comes next.
+/// loop of N writes. `http://` speaks h2c with prior knowledge; `https://` offers `h2` by ALPN
+/// and refuses (`H2ClientError.notNegotiated`) when the server picks anything else.
 public struct SinglePacketSender: Sendable {
     public var timeout: TimeAmount = .seconds(10)
+    /// For `https://`: the audit's trust and identity; ALPN `h2` is added here.
+    public var tls: TLSClient?
 
-    public init() {}
+    public init(tls: TLSClient? = nil) { self.tls = tls }
 
     public func send(_ requests: [HTTPRequestSpec]) async throws -> [HTTPResponseData] {
         guard let first = requests.first else { return [] }
-        let endpoint = try Endpoint(first.url, tls: nil)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        // The handler lives on the loop; every use below runs there.
+        // The handler lives on the loop; every use runs there.
         let bound = try await loop.submit { NIOLoopBound(H2FrameClient(loop: loop), eventLoop: loop) }.get()
-        let channel = try await Connector.connect(endpoint, timeout: timeout, group: loop) { channel in
+        do {
+            return try await send(requests, first: first, on: loop, client: bound)
+        } catch {
+            try? await loop.submit { bound.value.abandon(error) }.get()
+            throw error
+        }
+    }
+
+    private func send(_ requests: [HTTPRequestSpec], first: HTTPRequestSpec, on loop: EventLoop,
+                      client bound: NIOLoopBound<H2FrameClient>) async throws -> [HTTPResponseData] {
+        let secure = first.url.scheme == "https"
+        let endpoint = try Endpoint(first.url, tls: secure ? try (tls ?? .systemDefault).offering(["h2"]) : nil)
+        @Sendable func addHTTP2(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
             let settings = [HTTP2Setting(parameter: .enablePush, value: 0),
                             HTTP2Setting(parameter: .initialWindowSize, value: (1 << 31) - 1)]
-            try channel.pipeline.syncOperations.addHandler(NIOHTTP2Handler(mode: .client, initialSettings: settings))
-            try channel.pipeline.syncOperations.addHandler(bound.value)
+            try pipeline.addHandler(NIOHTTP2Handler(mode: .client, initialSettings: settings))
+            try pipeline.addHandler(bound.value)
+        }
+        // h2c: HTTP/2 from the first byte. TLS: only once the server chose `h2` (a preface must
+        // never reach an HTTP/1.1 server), added in the handshake's own pass.
+        let recorder = try await loop.submit { NIOLoopBound(ALPNRecorder(onH2: addHTTP2), eventLoop: loop) }.get()
+        let channel = try await Connector.connect(endpoint, timeout: timeout, group: loop) { channel in
+            if secure { try channel.pipeline.syncOperations.addHandler(recorder.value) } else { try addHTTP2(channel.pipeline.syncOperations) }
         }
         defer { channel.close(promise: nil) }
+        if secure {
+            let chosen = try await loop.submit { recorder.value.chosen }.get()
+            guard chosen == "h2" else { throw H2ClientError.notNegotiated(chosen) }
+        }
         let timeout = self.timeout
         func bounded<T: Sendable>(_ future: EventLoopFuture<T>) async throws -> T {
             let deadline = loop.scheduleTask(in: timeout) { channel.close(promise: nil) }

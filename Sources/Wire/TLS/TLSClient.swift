@@ -10,6 +10,8 @@ import NIOTLS
 /// too slow to repeat for each of the thousands of connections a load run opens.
 public struct TLSClient: Sendable {
     private let context: NIOSSLContext
+    /// Kept to derive a variant that offers ALPN protocols (`offering(_:)`).
+    private let configuration: TLSConfiguration
     /// The name sent as SNI and verified against the certificate; nil: the URL's host.
     public let serverName: String?
     /// Where trust comes from, for messages ("the CA in ca.crt", "the system's CAs").
@@ -38,8 +40,24 @@ public struct TLSClient: Sendable {
             throw TLSSetupError(what: clientCert == nil ? "clientCert" : "clientKey", path: "", why: "is needed too (mTLS takes both)")
         }
         self.context = try NIOSSLContext(configuration: configuration)
+        self.configuration = configuration
         self.serverName = serverName
         self.trustDescription = caFile.map { "the CA in \($0)" } ?? "the system's CAs"
+    }
+
+    private init(configuration: TLSConfiguration, serverName: String?, trustDescription: String) throws {
+        self.context = try NIOSSLContext(configuration: configuration)
+        self.configuration = configuration
+        self.serverName = serverName
+        self.trustDescription = trustDescription
+    }
+
+    /// The same trust and identity, offering `protocols` by ALPN (the single-packet race asks for
+    /// `h2`): a context is fixed per configuration, so this builds a second one.
+    public func offering(_ protocols: [String]) throws -> TLSClient {
+        var configuration = self.configuration
+        configuration.applicationProtocols = protocols
+        return try TLSClient(configuration: configuration, serverName: serverName, trustDescription: trustDescription)
     }
 
     /// The system's trust store, full verification: what an `https://` URL gets when no `tls:` is configured.
