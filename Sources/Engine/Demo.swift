@@ -53,6 +53,7 @@ public struct DemoTarget: Sendable {
                                                            eventBridgeEndpoint: events.url, faults: faults)
                 configuration.variants = variants
                 configuration.logLevel = .critical
+                configuration.http2Port = 0   // an h2c listener too: the race's single packet
                 instances.append(try await ReferenceServer.start(configuration))
             }
         } catch {
@@ -78,6 +79,7 @@ public struct DemoTarget: Sendable {
         config.scale = DemoTarget.scale
         config.identity = TargetIdentity(name: "journey reference", environment: "demo (two instances on loopback)")
         config.versionURL = first.baseURL.appendingPathComponent("__reference/version")
+        config.http2URL = first.addresses.http2BaseURL.flatMap(URL.init(string:))
         return config
     }
 

@@ -62,6 +62,8 @@ struct TargetSystem {
         system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
         system.storeSwitch = proxy
         system.scale = config.scale
+        system.http2 = config.http2
+        system.http2API = config.http2URL.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
         if config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
         if config.eventBridgeListen == nil, request.targetEvents == nil {
             warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")

@@ -14,6 +14,12 @@ public struct AuditConfig: Sendable {
     /// Headers sent with every request to the target (API, fixtures, race, load, Socket.IO
     /// upgrade): a `Host` override, a WAF bypass token. Values never appear in a report.
     public var targetHeaders: [String: String] = [:]
+    /// How the race rule sends its burst: the single-packet HTTP/2 sender where it can (`auto`:
+    /// when TLS offers h2 by ALPN, or at `http2URL`), always (`always`: failing otherwise), or
+    /// last-byte sync over HTTP/1.1 only (`never`).
+    public var http2: HTTP2Mode = .auto
+    /// Where the deployment speaks HTTP/2 when not at `baseURL` (an h2c listener of its own).
+    public var http2URL: URL?
     /// How the auditor verifies `https://` and `wss://`; nil: the system's CAs, full verification.
     public var tls: TLSSpec?
     /// The deployment's Redis, read-only; nil makes the Redis rules inconclusive.
@@ -49,6 +55,11 @@ public struct AuditConfig: Sendable {
 
     /// Whether every TLS connection of the audit is verified (false under `insecureSkipVerify`).
     public var verifiesTLS: Bool { !(tls?.insecureSkipVerify ?? false) && !(redisTLS?.insecureSkipVerify ?? false) }
+}
+
+/// `target.http2`: whether the race may, must or must not use the single-packet HTTP/2 sender.
+public enum HTTP2Mode: String, Sendable, CaseIterable, Codable {
+    case auto, always, never
 }
 
 public struct HostPort: Sendable, Equatable, CustomStringConvertible {

@@ -28,7 +28,8 @@ public struct ConfigLoader {
         try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
 
         let target = try doc.required("target")
-        try target.mapping(allowed: ["baseURL", "instances", "paths", "headers", "name", "version", "versionURL", "environment"], warnings: &warnings)
+        try target.mapping(allowed: ["baseURL", "instances", "paths", "headers", "name", "version", "versionURL", "environment", "http2", "http2URL"],
+                           warnings: &warnings)
         let baseURL = try target.required("baseURL").url()
         let fixtures = try fixtureSpec(try doc.required("fixtures"), warnings: &warnings)
         var config = AuditConfig(baseURL: baseURL, fixtures: fixtures)
@@ -47,6 +48,17 @@ public struct ConfigLoader {
         config.identity = TargetIdentity(name: try target.optional("name")?.string(), version: try target.optional("version")?.string(),
                                          environment: try target.optional("environment")?.string())
         config.versionURL = try target.optional("versionURL")?.url()
+        if let mode = target.optional("http2") {
+            let text = try mode.string()
+            guard let parsed = HTTP2Mode(rawValue: text) else {
+                throw ConfigError(file: file, key: mode.path, expected: "one of \(HTTP2Mode.allCases.map(\.rawValue).joined(separator: ", "))", found: "'\(text)'")
+            }
+            config.http2 = parsed
+        }
+        config.http2URL = try target.optional("http2URL")?.url()
+        if config.http2URL != nil, config.http2 == .never {
+            throw ConfigError(file: file, key: "target.http2URL", expected: "no http2URL with http2: never", found: "both")
+        }
         for (key, value) in try target.optional("headers")?.entries() ?? [] {
             guard Self.isToken(key) else { throw ConfigError(file: file, key: value.path, expected: "a header name", found: "'\(key)'") }
             config.targetHeaders[key] = try value.string()

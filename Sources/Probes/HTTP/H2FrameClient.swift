@@ -138,13 +138,13 @@ final class H2FrameClient: ChannelInboundHandler {
     }
 }
 
-enum H2ClientError: Error, CustomStringConvertible {
+public enum H2ClientError: Error, CustomStringConvertible {
     case closed
     case reset(String)
     case tooManyStreams(Int, allowed: Int)
     case notNegotiated(String?)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .closed: return "the HTTP/2 connection closed before every answer"
         case .reset(let code): return "the server reset the stream (\(code))"

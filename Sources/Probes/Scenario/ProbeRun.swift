@@ -147,21 +147,35 @@ public final class ProbeRun: Sendable {
         }
     }
 
-    /// The same call sent `count` times at once, with last-byte synchronization (or, `naive`, from
-    /// `count` tasks that each connect and send); returns the responses.
+    /// The same call sent `count` times at once: by the single-packet HTTP/2 sender where
+    /// `target.http2` allows and the server speaks HTTP/2, else with last-byte synchronization over
+    /// HTTP/1.1 (or, `naive`, from `count` tasks that each connect and send); returns the responses.
+    /// The evidence names the sender used, and why when it is not the single packet.
     public func race(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, count: Int,
                      naive: Bool = false) async throws -> [HTTPResponseData] {
         let request = system.api.request(call, sessionId: fixture.sessionId, token: fixture.token(role))
         let responses: [HTTPResponseData]
+        var sender = "last-byte sync over HTTP/1.1"
         do {
             if naive {
+                sender = "\(count) concurrent connections (naive)"
                 responses = try await NaiveSender.send(request, count: count, client: system.api.client)
+            } else if let (h2Request, why) = http2Race(call, fixture, as: role) {
+                do {
+                    responses = try await SinglePacketSender(tls: system.api.client.tls).send(Array(repeating: h2Request, count: count))
+                    sender = "single packet over HTTP/2 (\(why))"
+                } catch let error as H2ClientError where system.http2 == .auto {
+                    // auto: a server that does not speak HTTP/2 is raced as before.
+                    sender = "last-byte sync over HTTP/1.1 (\(error))"
+                    responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
+                }
             } else {
                 responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
             }
         } catch {
             throw ProbeError("\(label): the burst to \(system.name) failed (\(error))")
         }
+        note(label, "sender: \(sender)")
         let pathAndQuery = HTTPClient.target(of: request.url)
         state.withLock { state in
             for _ in responses where !naive {
@@ -177,6 +191,20 @@ public final class ProbeRun: Sendable {
             note(label, String(format: "server-side spread of the burst: %.0f µs (first to last request begun)", spread))
         }
         return responses
+    }
+
+    /// The request for the single-packet sender and why it applies, or nil for last-byte sync:
+    /// `never`; or `auto` on plain HTTP without an `http2URL` (h2c is never guessed).
+    private func http2Race(_ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role) -> (HTTPRequestSpec, String)? {
+        let api = system.http2API ?? system.api
+        let secure = api.baseURL.scheme == "https"
+        switch system.http2 {
+        case .never: return nil
+        case .auto where !secure && system.http2API == nil: return nil
+        default:
+            let why = secure ? "ALPN h2" : "h2c at \(api.baseURL.absoluteString)"
+            return (api.request(call, sessionId: fixture.sessionId, token: fixture.token(role)), why)
+        }
     }
 
     /// A location update at `point`, as the fixture's trainer unless told otherwise.

@@ -33,6 +33,10 @@ public struct ProbeSystem: Sendable {
     public var storeSwitch: (any StoreSwitch)?
     /// The journey-shaped load for the scale rule; nil leaves it not checked.
     public var scale: ScaleSpec?
+    /// Whether the race uses the single-packet HTTP/2 sender (`target.http2`), and where HTTP/2 is
+    /// spoken when not at `api`'s base URL (`target.http2URL`).
+    public var http2: HTTP2Mode = .auto
+    public var http2API: JourneyAPI?
     /// The in-process reference: the scale rule is judged against the configured limits alone,
     /// so the reference does not load the machine a second time.
     public var isReference = false
