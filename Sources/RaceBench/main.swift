@@ -7,9 +7,10 @@ import Wire
 
 // The race sender's benchmark (issue 4 §1, issue 11), in one run on this machine:
 //  1. spread — how far apart 20 identical starts reach the server (max − min of the reference's
-//     arrival and begin stamps), last-byte synchronized vs a naive client (20 tasks, each
-//     connecting and sending);
-//  2. catch rate — of `check-then-set`, over N audits of JRN-RACE-001 (3 rounds × 20) with each sender.
+//     arrival and begin stamps): one HTTP/2 packet (h2c), last-byte sync over HTTP/1.1, and a naive
+//     client (20 tasks, each connecting and sending);
+//  2. catch rate — of a narrow `check-then-set` (one store round trip between check and set), over
+//     N audits of JRN-RACE-001 (3 rounds × 20) with each sender.
 // Both against the demo deployment (plain HTTP, straight to an instance), and with
 // `--via audit.yml --plain URL` also through a deployment's edge: over TLS (the config's
 // baseURL and tls:) and over plain HTTP through the same balancer (scripts/bench/race-tls starts
@@ -38,18 +39,33 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
-/// Spreads (µs) by "sync|naive header", over `rounds` bursts of 20 starts with each sender.
-func spreads(_ api: JourneyAPI, _ fixtures: any FixtureSource, rounds: Int) async throws -> [String: [Double]] {
+/// The three ways to send a burst of 20: one HTTP/2 packet, last-byte sync over HTTP/1.1, and
+/// 20 tasks that each connect and send.
+enum Sender: String, CaseIterable {
+    case single = "single packet (h2c)"
+    case lastByte = "last-byte sync"
+    case naive = "naive client"
+}
+
+/// Spreads (µs) by "sender|header", over `rounds` bursts of 20 starts with each sender; `h2`:
+/// where the same deployment speaks h2c (nil: the single packet is left out).
+func spreads(_ api: JourneyAPI, h2: JourneyAPI?, _ fixtures: any FixtureSource, rounds: Int) async throws -> [String: [Double]] {
     var spreads: [String: [Double]] = [:]
     for _ in 0..<rounds {
-        for synchronized in [true, false] {
+        for sender in Sender.allCases {
+            if sender == .single, h2 == nil { continue }
             let fixture = try await fixtures.next()
             let request = api.request(.startJourney, sessionId: fixture.sessionId, token: fixture.trainer.token)
-            let responses = synchronized
-                ? try await RaceSender(for: api.client).send(Array(repeating: request, count: 20))
-                : try await NaiveSender.send(request, count: 20, client: api.client)
+            let responses: [HTTPResponseData]
+            switch sender {
+            case .single:
+                let h2Request = h2!.request(.startJourney, sessionId: fixture.sessionId, token: fixture.trainer.token)
+                responses = try await SinglePacketSender().send(Array(repeating: h2Request, count: 20))
+            case .lastByte: responses = try await RaceSender(for: api.client).send(Array(repeating: request, count: 20))
+            case .naive: responses = try await NaiveSender.send(request, count: 20, client: api.client)
+            }
             for header in RaceSpread.headers {
-                if let spread = RaceSpread.microseconds(responses, header: header) { spreads["\(synchronized ? "sync" : "naive") \(header)", default: []].append(spread) }
+                if let spread = RaceSpread.microseconds(responses, header: header) { spreads["\(sender.rawValue)|\(header)", default: []].append(spread) }
             }
             _ = try? await api.send(.stopJourney, sessionId: fixture.sessionId, token: fixture.trainer.token)
         }
@@ -59,21 +75,31 @@ func spreads(_ api: JourneyAPI, _ fixtures: any FixtureSource, rounds: Int) asyn
 
 func printSpreads(_ name: String, _ spreads: [String: [Double]], rounds: Int) {
     for header in RaceSpread.headers {
-        let sync = spreads["sync \(header)", default: []], naive = spreads["naive \(header)", default: []]
         print("\(name): spread of 20 starts (µs, \(header)), \(rounds) bursts each:")
-        print(String(format: "  last-byte sync: median %7.1f  p90 %7.1f", percentile(sync, 0.5), percentile(sync, 0.9)))
-        print(String(format: "  naive client:   median %7.1f  p90 %7.1f", percentile(naive, 0.5), percentile(naive, 0.9)))
-        print(String(format: "  median ratio naive/sync: %.1f×", percentile(naive, 0.5) / percentile(sync, 0.5)))
+        for sender in Sender.allCases {
+            let values = spreads["\(sender.rawValue)|\(header)", default: []]
+            guard !values.isEmpty else { continue }
+            print("  " + sender.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: " median %7.1f  p90 %7.1f", percentile(values, 0.5), percentile(values, 0.9)))
+        }
+        let naive = percentile(spreads["\(Sender.naive.rawValue)|\(header)", default: []], 0.5)
+        for sender in [Sender.single, .lastByte] {
+            let values = spreads["\(sender.rawValue)|\(header)", default: []]
+            if !values.isEmpty { print(String(format: "  median ratio naive / %@: %.1f×", sender.rawValue, naive / percentile(values, 0.5))) }
+        }
     }
 }
 
-/// Of `audits` runs of JRN-RACE-001's probe on a check-then-set deployment, how many caught it.
+/// Of `audits` runs of JRN-RACE-001's probe on a check-then-set deployment, how many caught it, per sender.
 func catchRate(_ name: String, _ system: ProbeSystem, audits: Int) async throws {
     let rule = try RuleCatalogue.bundled().rule("JRN-RACE-001")!
     print("\(name): catch rate of check-then-set over \(audits) audits (JRN-RACE-001: \(rule.probe.count("rounds", default: 3)) rounds × \(rule.probe.count("concurrency", default: 20))):")
-    for naiveSender in [false, true] {
+    for sender in Sender.allCases {
+        if sender == .single, system.http2API == nil, system.api.baseURL.scheme != "https" { continue }
         var spec = rule.probe
-        spec.parameters["naive"] = naiveSender ? 1 : 0
+        spec.parameters["naive"] = sender == .naive ? 1 : 0
+        var system = system
+        system.http2 = sender == .single ? .always : .never
         var caught = 0
         let started = ContinuousClock.now
         for _ in 0..<audits {
@@ -81,21 +107,31 @@ func catchRate(_ name: String, _ system: ProbeSystem, audits: Int) async throws 
             if RaceCatch.caught(observation) { caught += 1 }
         }
         let seconds = Double((ContinuousClock.now - started).components.seconds)
-        print(String(format: "  %@: %d/%d = %.0f%%  (%.0f s)", naiveSender ? "naive client  " : "last-byte sync", caught, audits, 100 * Double(caught) / Double(audits), seconds))
+        print("  " + sender.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+              + String(format: " %d/%d = %.0f%%  (%.0f s)", caught, audits, 100 * Double(caught) / Double(audits), seconds))
     }
 }
 
-// 1 and 2 against the demo deployment (store over TCP, as in production), plain HTTP.
+// 1 against the demo deployment (store over TCP through the proxy, as in production), plain HTTP.
 let clean = try await DemoTarget.start(faults: [])
 let direct = JourneyAPI(baseURL: clean.instances[0].baseURL)
-printSpreads("plain, direct", try await spreads(direct, HTTPFixtureSource(url: clean.instances[0].baseURL.appendingPathComponent("__reference/fixtures")), rounds: spreadRounds),
-             rounds: spreadRounds)
+let directH2 = clean.instances[0].addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
+printSpreads("plain, direct", try await spreads(direct, h2: directH2, HTTPFixtureSource(url: clean.instances[0].baseURL.appendingPathComponent("__reference/fixtures")),
+                                                rounds: spreadRounds), rounds: spreadRounds)
 await clean.stop()
-let faulted = try await DemoTarget.start(faults: [.checkThenSet])
-let faultedFixtures = HTTPFixtureSource(url: faulted.instances[0].baseURL.appendingPathComponent("__reference/fixtures"))
-try await catchRate("plain, direct", ProbeSystem(name: "bench", api: JourneyAPI(baseURL: faulted.instances[0].baseURL), redis: nil, events: nil,
-                                                 fixtures: faultedFixtures), audits: audits)
-await faulted.stop()
+// 2 against a narrow check-then-set: the instance reaches its store directly on loopback, so the
+// window between EXISTS and SET is one store round trip and no sleep: the senders' catch rates differ.
+let store = try await EmbeddedStoreServer.start(store: EmbeddedStore(), allowWrites: true)
+var narrowConfiguration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: store.port), faults: [.checkThenSet])
+narrowConfiguration.http2Port = 0
+narrowConfiguration.logLevel = .critical
+let narrow = try await ReferenceServer.start(narrowConfiguration)
+var narrowSystem = ProbeSystem(name: "bench", api: JourneyAPI(baseURL: narrow.baseURL), redis: nil, events: nil,
+                               fixtures: HTTPFixtureSource(url: narrow.baseURL.appendingPathComponent("__reference/fixtures")))
+narrowSystem.http2API = narrow.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
+try await catchRate("narrow check-then-set, direct", narrowSystem, audits: audits)
+await narrow.stop()
+await store.stop()
 
 // Through a deployment's edge (nginx): TLS, and plain HTTP through the same balancer.
 if let via {
@@ -112,7 +148,7 @@ if let via {
     for (name, base, client) in edges {
         let fixtures = HTTPFixtureSource(url: URL(string: fixturesURL.path, relativeTo: base)!.absoluteURL, client: client)
         let api = JourneyAPI(baseURL: base, client: client)
-        printSpreads(name, try await spreads(api, fixtures, rounds: spreadRounds), rounds: spreadRounds)
+        printSpreads(name, try await spreads(api, h2: nil, fixtures, rounds: spreadRounds), rounds: spreadRounds)
         try await catchRate(name, ProbeSystem(name: name, api: api, redis: nil, events: nil, fixtures: fixtures), audits: audits)
     }
     await proxy?.stop()
