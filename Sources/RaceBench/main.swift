@@ -7,14 +7,15 @@ import Wire
 
 // The race sender's benchmark (issue 4 §1, issue 11), in one run on this machine:
 //  1. spread — how far apart 20 identical starts reach the server (max − min of the reference's
-//     arrival and begin stamps): one HTTP/2 packet (h2c), last-byte sync over HTTP/1.1, and a naive
-//     client (20 tasks, each connecting and sending);
-//  2. catch rate — of a narrow `check-then-set` (one store round trip between check and set), over
-//     N audits of JRN-RACE-001 (3 rounds × 20) with each sender.
+//     arrival and begin stamps): one HTTP/2 packet (h2c here, ALPN h2 over TLS), last-byte sync
+//     over HTTP/1.1, and a naive client (20 tasks, each connecting and sending);
+//  2. catch rate — of a narrow `check-then-set` (one store round trip between check and set, the
+//     store reached directly on loopback), over N probes with each sender: JRN-RACE-001 as
+//     audited (3 rounds × 20), one burst of 20, and one pair.
 // Both against the demo deployment (plain HTTP, straight to an instance), and with
 // `--via audit.yml --plain URL` also through a deployment's edge: over TLS (the config's
-// baseURL and tls:) and over plain HTTP through the same balancer (scripts/bench/race-tls starts
-// scripts/staging-like with check-then-set for this).
+// baseURL and tls:; nginx answers ALPN h2) and over plain HTTP through the same balancer
+// (scripts/bench/race-tls starts scripts/staging-like with check-then-set for this).
 // usage: swift run -c release race-bench [spread-rounds] [audits] [--via audit.yml --plain http://host:port]
 
 /// `--name value` options, and the positional arguments left once they are taken out.
@@ -42,14 +43,15 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 /// The three ways to send a burst of 20: one HTTP/2 packet, last-byte sync over HTTP/1.1, and
 /// 20 tasks that each connect and send.
 enum Sender: String, CaseIterable {
-    case single = "single packet (h2c)"
+    case single = "single packet (h2)"
     case lastByte = "last-byte sync"
     case naive = "naive client"
 }
 
 /// Spreads (µs) by "sender|header", over `rounds` bursts of 20 starts with each sender; `h2`:
-/// where the same deployment speaks h2c (nil: the single packet is left out).
-func spreads(_ api: JourneyAPI, h2: JourneyAPI?, _ fixtures: any FixtureSource, rounds: Int) async throws -> [String: [Double]] {
+/// where the same deployment speaks HTTP/2 (h2c, or an https URL with ALPN h2 under `tls`; nil:
+/// the single packet is left out).
+func spreads(_ api: JourneyAPI, h2: JourneyAPI?, tls: TLSClient? = nil, _ fixtures: any FixtureSource, rounds: Int) async throws -> [String: [Double]] {
     var spreads: [String: [Double]] = [:]
     for _ in 0..<rounds {
         for sender in Sender.allCases {
@@ -60,7 +62,7 @@ func spreads(_ api: JourneyAPI, h2: JourneyAPI?, _ fixtures: any FixtureSource, 
             switch sender {
             case .single:
                 let h2Request = h2!.request(.startJourney, sessionId: fixture.sessionId, token: fixture.trainer.token)
-                responses = try await SinglePacketSender().send(Array(repeating: h2Request, count: 20))
+                responses = try await SinglePacketSender(tls: tls).send(Array(repeating: h2Request, count: 20))
             case .lastByte: responses = try await RaceSender(for: api.client).send(Array(repeating: request, count: 20))
             case .naive: responses = try await NaiveSender.send(request, count: 20, client: api.client)
             }
@@ -90,25 +92,33 @@ func printSpreads(_ name: String, _ spreads: [String: [Double]], rounds: Int) {
     }
 }
 
-/// Of `audits` runs of JRN-RACE-001's probe on a check-then-set deployment, how many caught it, per sender.
+/// Of `audits` runs of JRN-RACE-001's probe on a check-then-set deployment, how many caught it, per
+/// sender: as the rule runs it (3 rounds of 20), then one burst of 20 and one pair, which show how
+/// often a sender puts two starts inside the window where the audit's repetition hides it.
 func catchRate(_ name: String, _ system: ProbeSystem, audits: Int) async throws {
     let rule = try RuleCatalogue.bundled().rule("JRN-RACE-001")!
-    print("\(name): catch rate of check-then-set over \(audits) audits (JRN-RACE-001: \(rule.probe.count("rounds", default: 3)) rounds × \(rule.probe.count("concurrency", default: 20))):")
-    for sender in Sender.allCases {
-        if sender == .single, system.http2API == nil, system.api.baseURL.scheme != "https" { continue }
-        var spec = rule.probe
-        spec.parameters["naive"] = sender == .naive ? 1 : 0
-        var system = system
-        system.http2 = sender == .single ? .always : .never
-        var caught = 0
-        let started = ContinuousClock.now
-        for _ in 0..<audits {
-            let observation = await Prober.observe(ProbeCatalog.probe("race")!, spec, on: system)
-            if RaceCatch.caught(observation) { caught += 1 }
+    let shapes = [(rule.probe.count("rounds", default: 3), rule.probe.count("concurrency", default: 20)), (1, 20), (1, 2)]
+    for (rounds, concurrency) in shapes {
+        print("\(name): catch rate of check-then-set over \(audits) probes of \(rounds) round\(rounds == 1 ? "" : "s") × \(concurrency) starts"
+              + (rounds == shapes[0].0 && concurrency == shapes[0].1 ? " (JRN-RACE-001 as audited):" : ":"))
+        for sender in Sender.allCases {
+            if sender == .single, system.http2API == nil, system.api.baseURL.scheme != "https" { continue }
+            var spec = rule.probe
+            spec.parameters["naive"] = sender == .naive ? 1 : 0
+            spec.parameters["rounds"] = Double(rounds)
+            spec.parameters["concurrency"] = Double(concurrency)
+            var system = system
+            system.http2 = sender == .single ? .always : .never
+            var caught = 0
+            let started = ContinuousClock.now
+            for _ in 0..<audits {
+                let observation = await Prober.observe(ProbeCatalog.probe("race")!, spec, on: system)
+                if RaceCatch.caught(observation) { caught += 1 }
+            }
+            let seconds = Double((ContinuousClock.now - started).components.seconds)
+            print("  " + sender.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: " %d/%d = %.0f%%  (%.0f s)", caught, audits, 100 * Double(caught) / Double(audits), seconds))
         }
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
-        print("  " + sender.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
-              + String(format: " %d/%d = %.0f%%  (%.0f s)", caught, audits, 100 * Double(caught) / Double(audits), seconds))
     }
 }
 
@@ -143,12 +153,15 @@ if let via {
     let proxy = try await config.redisProxy.asyncMap { route in
         try await FaultProxy.start(listenHost: route.listen.host, listenPort: route.listen.port, upstreamHost: route.upstream.host, upstreamPort: route.upstream.port)
     }
+    // nginx speaks HTTP/2 to clients that offer it by ALPN (staging-like), so over TLS the single
+    // packet reaches the edge, which forwards each stream over HTTP/1.1.
     var edges: [(String, URL, HTTPClient)] = [("TLS via nginx", config.baseURL, HTTPClient(timeout: .seconds(10), tls: tls))]
     if let plainEdge { edges.append(("plain via nginx", plainEdge, HTTPClient(timeout: .seconds(10)))) }
     for (name, base, client) in edges {
         let fixtures = HTTPFixtureSource(url: URL(string: fixturesURL.path, relativeTo: base)!.absoluteURL, client: client)
         let api = JourneyAPI(baseURL: base, client: client)
-        printSpreads(name, try await spreads(api, h2: nil, fixtures, rounds: spreadRounds), rounds: spreadRounds)
+        let h2 = base.scheme == "https" ? api : nil
+        printSpreads(name, try await spreads(api, h2: h2, tls: tls, fixtures, rounds: spreadRounds), rounds: spreadRounds)
         try await catchRate(name, ProbeSystem(name: name, api: api, redis: nil, events: nil, fixtures: fixtures), audits: audits)
     }
     await proxy?.stop()

@@ -26,6 +26,15 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free port.")
     var port = 8080
 
+    @Option(name: .customLong("http2-port"), help: "Also serve HTTP/2 on this port (0 picks a free one): h2c with prior knowledge, or TLS with ALPN h2 given --tls-cert and --tls-key. The ready line's http2BaseURL says where.")
+    var http2Port: Int?
+
+    @Option(name: .customLong("tls-cert"), help: "Certificate chain (PEM) of the HTTP/2 listener; it then speaks TLS (ALPN h2, http/1.1).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "Private key (PEM) for --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .customLong("redis"), help: "Use this Redis (redis://[user:password@]host:port[/db], rediss:// for TLS) instead of the embedded store.")
     var redis: String?
 
@@ -52,6 +61,12 @@ struct ReferenceServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0–65535, got \(port)") }
+        if let http2Port, !(0...65535).contains(http2Port) { throw ValidationError("--http2-port must be within 0–65535, got \(http2Port)") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsCert != nil, http2Port == nil { throw ValidationError("--tls-cert serves the HTTP/2 listener: give --http2-port too") }
+        for (flag, file) in [("--tls-cert", tlsCert), ("--tls-key", tlsKey)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) { throw ValidationError("\(flag): cannot read \(file)") }
+        }
         if let redis { _ = try parsedRedisURL(redis) }
         if redisCAFile != nil, redis.map({ (try? parsedRedisURL($0))?.usesTLS ?? false }) != true {
             throw ValidationError("--redis-ca-file needs a rediss:// --redis")
@@ -76,6 +91,8 @@ struct ReferenceServeCommand: AsyncParsableCommand {
         )
         configuration.variants = Set(variants)
         configuration.lazyRedis = lazyRedis
+        configuration.http2Port = http2Port
+        if let tlsCert, let tlsKey { configuration.http2Certificate = ServerCertificate(certificateFile: tlsCert, keyFile: tlsKey) }
         if let redisCAFile {
             do { configuration.redisTLS = try TLSClient(caFile: redisCAFile) } catch { throw ValidationError("--redis-ca-file: \(error)") }
         }

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP2
 import NIOPosix
+import Synchronization
 import Wire
 
 /// The single-packet race (Kettle, "Smashing the state machine", 2023; Turbo Intruder's
@@ -22,16 +23,17 @@ public struct SinglePacketSender: Sendable {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         // The handler lives on the loop; every use runs there.
         let bound = try await loop.submit { NIOLoopBound(H2FrameClient(loop: loop), eventLoop: loop) }.get()
+        let released = Mutex(false)
         do {
-            return try await send(requests, first: first, on: loop, client: bound)
+            return try await send(requests, first: first, on: loop, client: bound, released: released)
         } catch {
             try? await loop.submit { bound.value.abandon(error) }.get()
-            throw error
+            throw released.withLock { $0 } ? error : SinglePacketNotSent(reason: error)
         }
     }
 
     private func send(_ requests: [HTTPRequestSpec], first: HTTPRequestSpec, on loop: EventLoop,
-                      client bound: NIOLoopBound<H2FrameClient>) async throws -> [HTTPResponseData] {
+                      client bound: NIOLoopBound<H2FrameClient>, released: Mutex<Bool>) async throws -> [HTTPResponseData] {
         let secure = first.url.scheme == "https"
         let endpoint = try Endpoint(first.url, tls: secure ? try (tls ?? .systemDefault).offering(["h2"]) : nil)
         @Sendable func addHTTP2(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
@@ -93,9 +95,17 @@ public struct SinglePacketSender: Sendable {
             return promise.futureResult
         }.get()
         try await bounded(pong)
+        released.withLock { $0 = true }
         try await loop.submit { bound.value.release(finals) }.get()
         var responses: [HTTPResponseData] = []
         for answer in answers { responses.append(try await bounded(answer)) }
         return responses
     }
+}
+
+/// The burst failed before its final frames left: no request of it can have been acted on (a
+/// server acts on a request once it is complete), so another sender may race the same fixture.
+public struct SinglePacketNotSent: Error, CustomStringConvertible {
+    public var reason: any Error
+    public var description: String { "\(reason)" }
 }

@@ -156,16 +156,19 @@ public final class ProbeRun: Sendable {
         let request = system.api.request(call, sessionId: fixture.sessionId, token: fixture.token(role))
         let responses: [HTTPResponseData]
         var sender = "last-byte sync over HTTP/1.1"
+        var warmUps = count   // last-byte sync warms each connection with a GET /; one for HTTP/2
         do {
             if naive {
                 sender = "\(count) concurrent connections (naive)"
+                warmUps = 0
                 responses = try await NaiveSender.send(request, count: count, client: system.api.client)
             } else if let (h2Request, why) = http2Race(call, fixture, as: role) {
                 do {
                     responses = try await SinglePacketSender(tls: system.api.client.tls).send(Array(repeating: h2Request, count: count))
                     sender = "single packet over HTTP/2 (\(why))"
-                } catch let error as H2ClientError where system.http2 == .auto {
-                    // auto: a server that does not speak HTTP/2 is raced as before.
+                    warmUps = 1
+                } catch let error as SinglePacketNotSent where system.http2 == .auto {
+                    // auto: a server that does not speak HTTP/2 is raced as before; nothing was sent.
                     sender = "last-byte sync over HTTP/1.1 (\(error))"
                     responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
                 }
@@ -178,7 +181,7 @@ public final class ProbeRun: Sendable {
         note(label, "sender: \(sender)")
         let pathAndQuery = HTTPClient.target(of: request.url)
         state.withLock { state in
-            for _ in responses where !naive {
+            for _ in 0..<warmUps {
                 state.transcript.append(Exchange(kind: .http, label: "\(label) (warm-up)", request: "GET /", credential: Role.none.rawValue, result: "answered"))
             }
             for response in responses {

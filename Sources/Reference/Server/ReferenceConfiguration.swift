@@ -10,6 +10,9 @@ public struct ReferenceConfiguration: Sendable {
     /// A second listener speaking HTTP/2 with prior knowledge (h2c) on this port (0: any), same
     /// router and state: the single-packet race's target. nil: none.
     public var http2Port: Int?
+    /// Serve that listener over TLS with this certificate instead: ALPN offers h2 and http/1.1
+    /// (HTTP/1.1 for clients that do not offer h2), as a load balancer's edge does.
+    public var http2Certificate: ServerCertificate?
     /// A real Redis; nil means the embedded store (also served read-only over RESP on loopback).
     public var redisURL: RedisURL?
     /// TLS for a `rediss://` Redis: its CA (nil: the system's CAs).
@@ -48,11 +51,23 @@ public struct ReferenceAddresses: Codable, Sendable, Equatable {
     public var socketURL: String
     public var faults: [String]
     public var variants: [String] = []
-    /// The h2c listener's `http://host:port`, when `http2Port` is set.
+    /// The HTTP/2 listener's `http://host:port` (h2c) or `https://host:port` (TLS, ALPN h2), when
+    /// `http2Port` is set.
     public var http2BaseURL: String?
 
     /// One JSON line, sorted keys.
     public var jsonLine: String {
         (try? JSONEncoder.sorted.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// A server's certificate chain and private key, PEM files.
+public struct ServerCertificate: Sendable, Equatable {
+    public var certificateFile: String
+    public var keyFile: String
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
     }
 }

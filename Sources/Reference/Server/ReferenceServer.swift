@@ -1,9 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdHTTP2
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -72,7 +74,7 @@ public enum ReferenceServer {
             onReady(ReferenceAddresses(
                 baseURL: "http://\(host):\(port)", redisURL: storeURL,
                 socketURL: "ws://\(host):\(port)/socket.io/", faults: faults, variants: variants.sorted().map(\.rawValue),
-                http2BaseURL: port2.map { "http://\(host):\($0)" }
+                http2BaseURL: port2.map { "\(configuration.http2Certificate == nil ? "http" : "https")://\(host):\($0)" }
             ))
         }
         let app = Application(
@@ -89,11 +91,13 @@ public enum ReferenceServer {
             onServerRunning: { channel in listening(http1: channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
-        // h2c: the same router and state; each stream stamps its arrival as an HTTP/1 connection does.
+        // HTTP/2 (h2c, or TLS with ALPN): the same router and state; each stream stamps its
+        // arrival as an HTTP/1 connection does.
+        let http2Server = try configuration.http2Port.map { _ in try http2Builder(configuration.http2Certificate) }
         let http2 = configuration.http2Port.map { port in
             Application(
                 router: buildRouter(service: service, variants: variants),
-                server: .plaintextHTTP2(configuration: .init(streamConfiguration: .init(additionalChannelHandlers: [ArrivalStampHandler()]))),
+                server: http2Server!,
                 configuration: .init(address: .hostname(configuration.host, port: port), serverName: "auditor-reference"),
                 onServerRunning: { channel in listening(http2: channel.localAddress?.port ?? port) },
                 logger: logger
@@ -122,6 +126,21 @@ public enum ReferenceServer {
         }
         try await task.value
         throw ReferenceError.stoppedBeforeReady
+    }
+
+    /// h2c with prior knowledge, or with a certificate TLS offering h2 and http/1.1 by ALPN.
+    static func http2Builder(_ certificate: ServerCertificate?) throws -> HTTPServerBuilder {
+        let streams = HTTP2Channel.Configuration(streamConfiguration: .init(additionalChannelHandlers: [ArrivalStampHandler()]))
+        guard let certificate else { return .plaintextHTTP2(configuration: streams) }
+        let chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate.certificateFile)
+            key = try NIOSSLPrivateKey(file: certificate.keyFile, format: .pem)
+        } catch {
+            throw ReferenceError.certificate("\(certificate.certificateFile) / \(certificate.keyFile): \(error)")
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try .http2Upgrade(tlsConfiguration: tls, configuration: streams)
     }
 
     /// Per connection: the arrival stamp, and under `connection-close` the handler that closes.
@@ -171,11 +190,14 @@ public final class RunningReference: Sendable {
 public enum ReferenceError: Error, CustomStringConvertible {
     case redisUnreachable(url: String, reason: String)
     case stoppedBeforeReady
+    /// The HTTP/2 listener's certificate or key could not be read.
+    case certificate(String)
 
     public var description: String {
         switch self {
         case .redisUnreachable(let url, let reason): return "cannot reach Redis at \(url): \(reason)"
         case .stoppedBeforeReady: return "the reference stopped before it was listening"
+        case .certificate(let reason): return "cannot read the HTTP/2 listener's certificate: \(reason)"
         }
     }
 }
