@@ -41,9 +41,11 @@ enum LeftBehindCheck {
                         do { return (offset, .success(try await body(f))) } catch { return (offset, .failure(error)) }
                     }
                 }
-                var out = [Result<Bool, Error>](repeating: .success(false), count: chunk.count)
-                for await (offset, result) in group { out[offset] = result }
-                return out
+                // Collected, then put back in order: assigning `out[offset]` inside this loop
+                // trapped in release builds (Swift 6.3.1) although every offset is in range.
+                var collected: [(offset: Int, result: Result<Bool, Error>)] = []
+                for await item in group { collected.append(item) }
+                return collected.sorted { $0.offset < $1.offset }.map(\.result)
             }
         }
         return results

@@ -33,7 +33,7 @@ public struct SinglePacketSender: Sendable {
     }
 
     private func send(_ requests: [HTTPRequestSpec], first: HTTPRequestSpec, on loop: EventLoop,
-                      client bound: NIOLoopBound<H2FrameClient>, released: Mutex<Bool>) async throws -> [HTTPResponseData] {
+                      client bound: NIOLoopBound<H2FrameClient>, released: borrowing Mutex<Bool>) async throws -> [HTTPResponseData] {
         let secure = first.url.scheme == "https"
         let endpoint = try Endpoint(first.url, tls: secure ? try (tls ?? .systemDefault).offering(["h2"]) : nil)
         @Sendable func addHTTP2(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
