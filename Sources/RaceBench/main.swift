@@ -11,7 +11,8 @@ import Wire
 //     over HTTP/1.1, and a naive client (20 tasks, each connecting and sending);
 //  2. catch rate — of a narrow `check-then-set` (one store round trip between check and set, the
 //     store reached directly on loopback), over N probes with each sender: JRN-RACE-001 as
-//     audited (3 rounds × 20), one burst of 20, and one pair.
+//     audited (3 rounds × 20), one burst of 20, and one pair; then the same against the
+//     narrowest window, the store inside the instance (check and set one task switch apart).
 // Both against the demo deployment (plain HTTP, straight to an instance), and with
 // `--via audit.yml --plain URL` also through a deployment's edge: over TLS (the config's
 // baseURL and tls:; nginx answers ALPN h2) and over plain HTTP through the same balancer
@@ -142,6 +143,17 @@ narrowSystem.http2API = narrow.addresses.http2BaseURL.flatMap(URL.init(string:))
 try await catchRate("narrow check-then-set, direct", narrowSystem, audits: audits)
 await narrow.stop()
 await store.stop()
+// 3 against the narrowest window: the store in the instance's own process, so check and set are
+// one task switch apart (no round trip at all): where the senders' catch rates part ways.
+var inProcessConfiguration = ReferenceConfiguration(faults: [.checkThenSet])
+inProcessConfiguration.http2Port = 0
+inProcessConfiguration.logLevel = .critical
+let inProcess = try await ReferenceServer.start(inProcessConfiguration)
+var inProcessSystem = ProbeSystem(name: "bench", api: JourneyAPI(baseURL: inProcess.baseURL), redis: nil, events: nil,
+                                  fixtures: HTTPFixtureSource(url: inProcess.baseURL.appendingPathComponent("__reference/fixtures")))
+inProcessSystem.http2API = inProcess.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
+try await catchRate("in-process check-then-set", inProcessSystem, audits: audits)
+await inProcess.stop()
 
 // Through a deployment's edge (nginx): TLS, and plain HTTP through the same balancer.
 if let via {

@@ -82,6 +82,9 @@ struct ConfigLoaderTests {
         ("target: {baseURL: http://x, paths: {teleport: /x}}\nfixtures: {static: [{}]}", "target.paths.teleport", "one of startJourney"),
         ("target: {baseURL: \"${NOPE}\"}\nfixtures: {static: [{}]}", "target.baseURL", "environment variable NOPE"),
         ("target: [1, 2]\nfixtures: {static: [{}]}", "target", "a mapping"),
+        ("target: {baseURL: http://x, http2: maybe}\nfixtures: {static: [{}]}", "target.http2", "one of auto, always, never"),
+        ("target: {baseURL: http://x, http2: never, http2URL: http://x:81}\nfixtures: {static: [{}]}", "target.http2URL", "no http2URL with http2: never"),
+        ("target: {baseURL: http://x, http2URL: ftp://x}\nfixtures: {static: [{}]}", "target.http2URL", "a URL"),
     ])
     func errors(_ text: String, _ key: String, _ expected: String) throws {
         let error = try #require(loadError(text), "no error for: \(text)")
@@ -89,6 +92,15 @@ struct ConfigLoaderTests {
         #expect(error.key == key)
         #expect(error.expected.contains(expected), "\(error)")
         #expect(error.description.hasPrefix("audit.yml: \(key): expected"))
+    }
+
+    /// The race's sender: auto unless told; h2c only where `http2URL` says.
+    @Test func http2() throws {
+        let plain = try load("target: {baseURL: http://x}\nfixtures: {static: [{}]}")
+        #expect(plain.http2 == .auto && plain.http2URL == nil)
+        let config = try load("target: {baseURL: http://x, http2: always, http2URL: \"http://10.0.0.7:8081\"}\nfixtures: {static: [{}]}")
+        #expect(config.http2 == .always)
+        #expect(config.http2URL?.absoluteString == "http://10.0.0.7:8081")
     }
 
     /// `tls:` files are relative to the config file's directory; skipping verification is said out loud.

@@ -137,8 +137,11 @@ struct StagingLikeTests {
     }
 
     /// check-then-set caught through nginx and TLS by JRN-RACE-001's probe (3 rounds of 20
-    /// last-byte synchronized starts), 10 times out of 10.
-    @Test func raceThroughNginxCaughtEveryTime() async throws {
+    /// starts), 10 times out of 10, with each sender: nginx chooses h2 by ALPN, so `auto` sends
+    /// the single packet (to the edge, which forwards each stream over HTTP/1.1); `never` keeps
+    /// last-byte sync over HTTP/1.1. The evidence names the sender.
+    @Test(arguments: [(HTTP2Mode.auto, "sender: single packet over HTTP/2 (ALPN h2)"), (.never, "sender: last-byte sync over HTTP/1.1")])
+    func raceThroughNginxCaughtEveryTime(_ mode: HTTP2Mode, _ sender: String) async throws {
         let deployment = try await Deployment.start(faults: ["check-then-set"])
         try await withCleanup({ deployment.stop() }) {
             let environment = ProcessInfo.processInfo.environment.merging(deployment.environment) { _, new in new }
@@ -151,11 +154,14 @@ struct StagingLikeTests {
                                                    upstreamHost: route.upstream.host, upstreamPort: route.upstream.port)
             try await withCleanup({ await proxy.stop() }) {
                 let fixtures = HTTPFixtureSource(url: url, client: client)
-                let system = ProbeSystem(name: "staging-like", api: api, redis: nil, events: nil, fixtures: fixtures)
+                var system = ProbeSystem(name: "staging-like", api: api, redis: nil, events: nil, fixtures: fixtures)
+                system.http2 = mode
                 let rule = try #require(try RuleCatalogue.bundled().rule("JRN-RACE-001"))
                 var caught = 0
                 for _ in 0..<10 {
-                    if RaceCatch.caught(await Prober.observe(ProbeCatalog.probe("race")!, rule.probe, on: system)) { caught += 1 }
+                    let observation = await Prober.observe(ProbeCatalog.probe("race")!, rule.probe, on: system)
+                    #expect(observation.transcript.contains { $0.kind == .note && $0.result == sender }, "\(observation.transcript.filter { $0.kind == .note }.map(\.result))")
+                    if RaceCatch.caught(observation) { caught += 1 }
                 }
                 #expect(caught == 10, "caught \(caught)/10")
             }

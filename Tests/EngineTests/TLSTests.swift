@@ -46,6 +46,49 @@ struct TLSTests {
         }
     }
 
+    /// The race's sender where the edge does not speak HTTP/2 (this nginx offers only http/1.1 by
+    /// ALPN): `auto` falls back to last-byte sync before any start is sent and says why; `always`
+    /// makes the probe inconclusive with the reason. Where h2c is configured (`http2URL`), `auto`
+    /// sends the single packet there.
+    @Test func raceSenderFollowsTargetHTTP2() async throws {
+        let certificates = try await TestCertificates.make()
+        var configuration = ReferenceConfiguration()
+        configuration.http2Port = 0
+        configuration.logLevel = .critical
+        let reference = try await ReferenceServer.start(configuration)
+        let nginx = try await NginxServer.start(certificate: certificates.cert("server"), key: certificates.key("server"),
+                                                upstream: reference.baseURL.absoluteString)
+        try await withCleanup({ nginx.stop(); await reference.stop(); certificates.remove() }) {
+            let client = HTTPClient(timeout: .seconds(10), tls: try TLSClient(caFile: certificates.ca))
+            let base = URL(string: "https://localhost:\(nginx.port)")!
+            func observe(_ mode: HTTP2Mode, h2c: Bool = false) async -> Observation {
+                var system = ProbeSystem(name: "nginx", api: JourneyAPI(baseURL: base, client: client), redis: nil, events: nil,
+                                         fixtures: HTTPFixtureSource(url: base.appendingPathComponent("__reference/fixtures"), client: client))
+                system.http2 = mode
+                if h2c { system.http2API = reference.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) } }
+                return await Prober.observe(ProbeCatalog.probe("race")!, ProbeSpec(kind: "race", parameters: ["rounds": 1, "concurrency": 5]), on: system)
+            }
+            func notes(_ observation: Observation) -> [String] { observation.transcript.filter { $0.kind == .note }.map(\.result) }
+            /// Every start of the burst answered (the catch itself is FaultMatrix's and StagingLike's business).
+            func answered(_ observation: Observation) -> Int {
+                guard case .strings(let rounds) = observation["answersPerRound"] else { return 0 }
+                return rounds.flatMap { $0.split(separator: " ") }.compactMap { Int($0.split(separator: "×").first ?? "") }.reduce(0, +)
+            }
+
+            let auto = await observe(.auto)
+            #expect(auto.failure == nil)
+            #expect(notes(auto).contains("sender: last-byte sync over HTTP/1.1 (the server did not choose HTTP/2 by ALPN (it chose http/1.1))"), "\(notes(auto))")
+            #expect(answered(auto) == 5, "the fallback still races")
+
+            let always = await observe(.always)
+            #expect(always.failure?.contains("did not choose HTTP/2") == true, "\(always.failure ?? "no failure")")
+
+            let h2c = await observe(.auto, h2c: true)
+            #expect(notes(h2c).contains { $0.hasPrefix("sender: single packet over HTTP/2 (h2c at http://") }, "\(notes(h2c))")
+            #expect(answered(h2c) == 5)
+        }
+    }
+
     /// Expired, for another host, from an unknown CA: the audit is INCOMPLETE and says which.
     @Test(arguments: [
         ("expired", "expired on"),

@@ -9,8 +9,9 @@ import Wire
 /// Engine.BURP2): one HTTP/2 connection, N streams. Every request is written but its final DATA
 /// frame; a PING's ACK says the server has read all of that; then the N final frames leave in one
 /// write — one TCP segment while they fit (about 140 over h2c) — so the release is no longer a
-/// loop of N writes. `http://` speaks h2c with prior knowledge; `https://` offers `h2` by ALPN
-/// and refuses (`H2ClientError.notNegotiated`) when the server picks anything else.
+/// loop of N writes. `http://` speaks h2c with prior knowledge; `https://` offers `h2` and
+/// `http/1.1` by ALPN (offered `h2` alone, a server without HTTP/2 aborts the handshake, nginx
+/// does) and refuses (`H2ClientError.notNegotiated`) when the server picks anything but `h2`.
 public struct SinglePacketSender: Sendable {
     public var timeout: TimeAmount = .seconds(10)
     /// For `https://`: the audit's trust and identity; ALPN `h2` is added here.
@@ -35,7 +36,7 @@ public struct SinglePacketSender: Sendable {
     private func send(_ requests: [HTTPRequestSpec], first: HTTPRequestSpec, on loop: EventLoop,
                       client bound: NIOLoopBound<H2FrameClient>, released: borrowing Mutex<Bool>) async throws -> [HTTPResponseData] {
         let secure = first.url.scheme == "https"
-        let endpoint = try Endpoint(first.url, tls: secure ? try (tls ?? .systemDefault).offering(["h2"]) : nil)
+        let endpoint = try Endpoint(first.url, tls: secure ? try (tls ?? .systemDefault).offering(["h2", "http/1.1"]) : nil)
         @Sendable func addHTTP2(_ pipeline: ChannelPipeline.SynchronousOperations) throws {
             let settings = [HTTP2Setting(parameter: .enablePush, value: 0),
                             HTTP2Setting(parameter: .initialWindowSize, value: (1 << 31) - 1)]
