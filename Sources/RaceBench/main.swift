@@ -129,6 +129,21 @@ let direct = JourneyAPI(baseURL: clean.instances[0].baseURL)
 let directH2 = clean.instances[0].addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
 printSpreads("plain, direct", try await spreads(direct, h2: directH2, HTTPFixtureSource(url: clean.instances[0].baseURL.appendingPathComponent("__reference/fixtures")),
                                                 rounds: spreadRounds), rounds: spreadRounds)
+// What bounds the single packet: all final frames arrive in one segment, so its spread is the
+// server's own work of handing each stream its end, in turn; it grows with the burst's size.
+if let directH2 {
+    print("plain, direct: single packet (h2), spread of N polls by burst size (µs, X-Reference-Received-Ns), \(spreadRounds) bursts each:")
+    let poll = directH2.baseURL.appendingPathComponent("api/v1/admin/location-tracking/journey/live")
+    for size in [2, 5, 10, 20, 40] {
+        var values: [Double] = []
+        for _ in 0..<spreadRounds {
+            let answers = try await SinglePacketSender().send(Array(repeating: HTTPRequestSpec(method: "GET", url: poll), count: size))
+            if let spread = RaceSpread.microseconds(answers, header: RaceSpread.headers[0]) { values.append(spread) }
+        }
+        print(String(format: "  N = %2d  median %6.1f  p90 %6.1f  (median per stream after the first: %.1f)", size,
+                     percentile(values, 0.5), percentile(values, 0.9), percentile(values, 0.5) / Double(size - 1)))
+    }
+}
 await clean.stop()
 // 2 against a narrow check-then-set: the instance reaches its store directly on loopback, so the
 // window between EXISTS and SET is one store round trip and no sleep: the senders' catch rates differ.

@@ -217,6 +217,7 @@ struct CLITests {
         #expect(list.status == 0)
         #expect(list.stdout.contains("JRN-RACE-001"))
         #expect(list.stdout.contains("19 rules"))
+        #expect(list.stdout.contains("JRN-FAILCLOSED-001 blocker"), "the id column fits the longest id")
         let show = try await auditor(["rules", "show", "JRN-GONE-001"])
         #expect(show.stdout.contains("gone-as-404"))
         #expect(show.stdout.contains("pinned by CONTRACT.md §HTTP API row 2: 410 journey has ended"))

@@ -16,8 +16,10 @@ struct RulesCommand: ParsableCommand {
         func run() throws {
             let catalogue = try rules.catalogue()
             print("\(catalogue.name) \(catalogue.version): \(catalogue.rules.count) rules")
+            // The id column fits the longest id and one space (JRN-FAILCLOSED-001 touched its severity).
+            let idWidth = (catalogue.rules.map(\.id.count).max() ?? 0) + 1
             for rule in catalogue.rules {
-                let id = rule.id.padding(toLength: 18, withPad: " ", startingAt: 0)
+                let id = rule.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
                 let severity = rule.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
                 print("\(id)\(severity)w\(Judge.format(rule.weight).padding(toLength: 4, withPad: " ", startingAt: 0))\(rule.category.padding(toLength: 15, withPad: " ", startingAt: 0))\(rule.title)")
             }
