@@ -145,30 +145,26 @@ if let directH2 {
     }
 }
 await clean.stop()
+/// The catch rates of a check-then-set reference (h2c too) whose store is `redisURL` (nil: inside it).
+func catchRate(_ name: String, checkThenSetOn redisURL: RedisURL?, audits: Int) async throws {
+    var configuration = ReferenceConfiguration(redisURL: redisURL, faults: [.checkThenSet])
+    configuration.http2Port = 0
+    configuration.logLevel = .critical
+    let reference = try await ReferenceServer.start(configuration)
+    var system = ProbeSystem(name: "bench", api: JourneyAPI(baseURL: reference.baseURL), redis: nil, events: nil,
+                             fixtures: HTTPFixtureSource(url: reference.baseURL.appendingPathComponent("__reference/fixtures")))
+    system.http2API = reference.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
+    try await catchRate(name, system, audits: audits)
+    await reference.stop()
+}
 // 2 against a narrow check-then-set: the instance reaches its store directly on loopback, so the
-// window between EXISTS and SET is one store round trip and no sleep: the senders' catch rates differ.
+// window between EXISTS and SET is one store round trip and no sleep.
 let store = try await EmbeddedStoreServer.start(store: EmbeddedStore(), allowWrites: true)
-var narrowConfiguration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: store.port), faults: [.checkThenSet])
-narrowConfiguration.http2Port = 0
-narrowConfiguration.logLevel = .critical
-let narrow = try await ReferenceServer.start(narrowConfiguration)
-var narrowSystem = ProbeSystem(name: "bench", api: JourneyAPI(baseURL: narrow.baseURL), redis: nil, events: nil,
-                               fixtures: HTTPFixtureSource(url: narrow.baseURL.appendingPathComponent("__reference/fixtures")))
-narrowSystem.http2API = narrow.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
-try await catchRate("narrow check-then-set, direct", narrowSystem, audits: audits)
-await narrow.stop()
+try await catchRate("narrow check-then-set, direct", checkThenSetOn: RedisURL(host: "127.0.0.1", port: store.port), audits: audits)
 await store.stop()
 // 3 against the narrowest window: the store in the instance's own process, so check and set are
 // one task switch apart (no round trip at all): where the senders' catch rates part ways.
-var inProcessConfiguration = ReferenceConfiguration(faults: [.checkThenSet])
-inProcessConfiguration.http2Port = 0
-inProcessConfiguration.logLevel = .critical
-let inProcess = try await ReferenceServer.start(inProcessConfiguration)
-var inProcessSystem = ProbeSystem(name: "bench", api: JourneyAPI(baseURL: inProcess.baseURL), redis: nil, events: nil,
-                                  fixtures: HTTPFixtureSource(url: inProcess.baseURL.appendingPathComponent("__reference/fixtures")))
-inProcessSystem.http2API = inProcess.addresses.http2BaseURL.flatMap(URL.init(string:)).map { JourneyAPI(baseURL: $0) }
-try await catchRate("in-process check-then-set", inProcessSystem, audits: audits)
-await inProcess.stop()
+try await catchRate("in-process check-then-set", checkThenSetOn: nil, audits: audits)
 
 // Through a deployment's edge (nginx): TLS, and plain HTTP through the same balancer.
 if let via {
