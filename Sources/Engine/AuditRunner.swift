@@ -67,7 +67,9 @@ public enum AuditRunner {
         for warning in target.warnings { progress("warning: \(warning)") }
         let runnable = probes.filter { excluded[$0.0.id] == nil }
         let limits = request.config.scale?.limits ?? [:]
-        let findings = await judgeAll(runnable, target: target.system, oracle: oracle.system, limits: limits,
+        var oracleSystem = oracle.system
+        oracleSystem.long = target.system.long   // a long probe runs on both, or on neither
+        let findings = await judgeAll(runnable, target: target.system, oracle: oracleSystem, limits: limits,
                                       parallelism: request.parallelism, progress: progress)
         let leftBehind = await LeftBehindCheck.run(target.system, sessions: target.fixturesHandedOut())
         progress(leftBehind.line())

@@ -12,12 +12,14 @@ import Wire
 /// EventBridge publishing to the auditor's endpoint. So every rule runs, none is not-applicable.
 public enum Demo {
     public static func run(faults: Set<Fault>, variants: Set<Variant> = [], catalogue: RuleCatalogue, only: [String] = [], skip: [String] = [],
-                           auditorVersion: String, progress: @escaping @Sendable (String) -> Void) async throws -> AuditReport {
+                           long: Bool = false, auditorVersion: String, progress: @escaping @Sendable (String) -> Void) async throws -> AuditReport {
         let setup = try await DemoTarget.start(faults: faults, variants: variants)
         progress("demo target: reference instances \(setup.instances.map(\.addresses.baseURL).joined(separator: ", "))"
                  + (faults.isEmpty ? "" : " with faults \(faults.sorted().map(\.rawValue).joined(separator: ", "))")
                  + (variants.isEmpty ? "" : " with variants \(variants.sorted().map(\.rawValue).joined(separator: ", "))"))
-        var request = AuditRequest(config: setup.config(faults: faults), catalogue: catalogue)
+        var config = setup.config(faults: faults)
+        config.long = long
+        var request = AuditRequest(config: config, catalogue: catalogue)
         request.only = only
         request.skip = skip
         request.targetEvents = setup.events
@@ -73,6 +75,8 @@ public struct DemoTarget: Sendable {
         config.instances = instances.map(\.baseURL)
         config.redisURL = "redis://127.0.0.1:\(storeServer.port)"
         config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: storeServer.port))
+        // The instances' store timeout, as a deployment states its own (ReferenceConfiguration's default).
+        config.redisTimeoutMs = Double(ReferenceConfiguration().storeTimeout.nanoseconds) / 1_000_000
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
         config.socketURL = URL(string: first.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)

@@ -12,7 +12,8 @@ enum LeftBehindCheck {
 
     static func run(_ system: ProbeSystem, sessions: [ProbeFixture]) async -> LeftBehind {
         var seen = Set<String>()
-        let unique = sessions.filter { seen.insert($0.sessionId).inserted }
+        // A non-scheduled session is read back too: a wrong start gives it a journey (JRN-SCHEDULED-001).
+        let unique = sessions.flatMap { [$0] + ($0.nonScheduled.map { [$0] } ?? []) }.filter { seen.insert($0.sessionId).inserted }
         let checked = Array(unique.prefix(limit))
         if let url = system.redis, system.redisUnavailable == nil, let inspector = try? await RedisInspector.connect(url, tls: system.redisTLS) {
             defer { inspector.close() }

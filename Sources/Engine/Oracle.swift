@@ -28,6 +28,8 @@ struct Oracle {
         // One instance stands for any number: a correct service answers the same wherever a call lands.
         system.instances = [system.api, system.api]
         system.storeSwitch = OracleStoreSwitch(reference: reference)
+        system.storeTimeoutMs = reference.storeTimeoutMilliseconds
+        system.storeClock = OracleStoreClock(reference: reference)
         system.isReference = true
         return system
     }
@@ -46,7 +48,22 @@ struct OracleStoreSwitch: StoreSwitch {
         reference.simulateStoreOutage(cut == .down ? .refused : .silent)
     }
 
+    /// Slower than the oracle's store timeout (every probe slows past the deadline it states):
+    /// to the oracle that is silence until its own timeout.
+    func slow(milliseconds: Int) async {
+        reference.simulateStoreOutage(.silent)
+    }
+
     func restore() async {
         reference.simulateStoreOutage(nil)
+    }
+}
+
+/// The oracle's store moves its clock forward where the target waits a TTL out.
+struct OracleStoreClock: StoreClock {
+    let reference: RunningReference
+
+    func advance(seconds: Double) async {
+        reference.advanceStoreClock(by: .milliseconds(Int64(seconds * 1000)))
     }
 }

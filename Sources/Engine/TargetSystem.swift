@@ -61,6 +61,8 @@ struct TargetSystem {
         system.sourcePaths = config.sourcePaths
         system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
         system.storeSwitch = proxy
+        system.storeTimeoutMs = config.redisTimeoutMs
+        system.long = config.long
         system.scale = config.scale
         system.http2 = config.http2
         system.http2API = config.http2URL.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }

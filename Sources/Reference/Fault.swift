@@ -68,4 +68,17 @@ public enum Fault: String, ReferenceSwitch {
     case wsStartHandler = "ws-start-handler"
     /// The store connection is never re-opened once it drops: after an outage every call is 503.
     case noStoreReconnect = "no-store-reconnect"
+    /// seeds/003 API #1 ignored: start does not check the session's status, so a completed or
+    /// cancelled session gets a journey.
+    case startAnySession = "start-any-session"
+    /// An update refused by the rate limit has already rewritten the stored point (the write runs
+    /// before the 429 is answered; the contract's order is rate limit, speed, then write): a
+    /// retried update still answers 429, but the student's map shows it as new.
+    case writeBeforeRateCheck = "write-before-rate-check"
+    /// No deadline on store commands (seeds/001's timeout wrappers left out): while Redis is slow
+    /// or silent, every call waits as long as it does.
+    case noStoreTimeout = "no-store-timeout"
+    /// The last location this instance wrote is cached without expiry and served when the key is
+    /// gone: after the trainer's app goes quiet, the student still sees a point past its 300 s.
+    case staleLocation = "stale-location"
 }

@@ -83,6 +83,9 @@ struct ConfigLoaderTests {
         ("target: {baseURL: \"${NOPE}\"}\nfixtures: {static: [{}]}", "target.baseURL", "environment variable NOPE"),
         ("target: [1, 2]\nfixtures: {static: [{}]}", "target", "a mapping"),
         ("target: {baseURL: http://x, http2: maybe}\nfixtures: {static: [{}]}", "target.http2", "one of auto, always, never"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {timeoutMs: 0}", "redis.timeoutMs", "milliseconds within 1–60000"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {timeoutMs: soon}", "redis.timeoutMs", "a finite number"),
+        ("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nlong: sometimes", "long", "true or false"),
         ("target: {baseURL: http://x, http2: never, http2URL: http://x:81}\nfixtures: {static: [{}]}", "target.http2URL", "no http2URL with http2: never"),
         ("target: {baseURL: http://x, http2URL: ftp://x}\nfixtures: {static: [{}]}", "target.http2URL", "a URL"),
     ])
@@ -92,6 +95,14 @@ struct ConfigLoaderTests {
         #expect(error.key == key)
         #expect(error.expected.contains(expected), "\(error)")
         #expect(error.description.hasPrefix("audit.yml: \(key): expected"))
+    }
+
+    /// The deployment's store timeout (JRN-SLOWSTORE-001's bound) and the long probes (JRN-EXPIRY-001): off unless stated.
+    @Test func storeTimeoutAndLong() throws {
+        let plain = try load("target: {baseURL: http://x}\nfixtures: {static: [{}]}")
+        #expect(plain.redisTimeoutMs == nil && plain.long == false)
+        let config = try load("target: {baseURL: http://x}\nfixtures: {static: [{}]}\nredis: {timeoutMs: 750}\nlong: true")
+        #expect(config.redisTimeoutMs == 750 && config.long)
     }
 
     /// The race's sender: auto unless told; h2c only where `http2URL` says.

@@ -61,6 +61,17 @@ struct ReproductionTests {
                 "a block leaves EventBridge and the store as it found them")
     }
 
+    /// "store slow 3000": the control server's path is every word after the resource.
+    @Test func slowStoreStep() {
+        let target = [Exchange(kind: .control, label: "store", request: "store slow 3000", result: "every store reply 3000 ms late"),
+                      Exchange(kind: .http, label: "start while the store is slow", request: "POST /s/x1/start-journey", credential: "trainer",
+                               result: "no answer: timed out", withinSeconds: 2),
+                      Exchange(kind: .control, label: "store", request: "store up", result: "restored")]
+        let text = Reproduction.of(Self.finding(target, [])).script.joined(separator: "\n")
+        #expect(text.contains(#"curl -sf -o /dev/null -X PUT "$AUDITOR/store/slow/3000"   # store: every store reply 3000 ms late"#), "\(text)")
+        #expect(text.contains("curl -s -m 2 "), "the bound the probe judged by")
+    }
+
     /// The probe restores EventBridge before it cleans up, so the block's stops never meet a failing one.
     @Test func conditionsAreRestoredBeforeCleanUp() {
         let target = [Exchange(kind: .control, label: "EventBridge", request: "eventbridge hang", result: "now answering: hang"),

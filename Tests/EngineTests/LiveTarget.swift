@@ -17,12 +17,14 @@ struct LiveTarget {
 
     var reference: RunningReference { instances[0] }
 
-    static func start(faults: Set<Fault> = [], variants: Set<Variant> = []) async throws -> LiveTarget {
+    /// `ttlScale`: every TTL the instances write times this (the long rules' tests only).
+    static func start(faults: Set<Fault> = [], variants: Set<Variant> = [], ttlScale: Double = 1) async throws -> LiveTarget {
         let redis = try await RedisServer.start()
         let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: redis.url.port)
         let events = try await EventBridgeEndpoint.start()
         var configuration = ReferenceConfiguration(redisURL: RedisURL(host: "127.0.0.1", port: proxy.port), eventBridgeEndpoint: events.url, faults: faults)
         configuration.variants = variants
+        configuration.ttlScale = ttlScale
         configuration.logLevel = .critical
         let instances = [try await ReferenceServer.start(configuration), try await ReferenceServer.start(configuration)]
         return LiveTarget(redis: redis, proxy: proxy, instances: instances, events: events, faults: faults)
@@ -38,11 +40,14 @@ struct LiveTarget {
         config.instances = instances.map(\.baseURL)
         config.scale = DemoTarget.scale
         config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: redis.url.port))
+        config.redisTimeoutMs = Double(ReferenceConfiguration().storeTimeout.nanoseconds) / 1_000_000
         return config
     }
 
-    func audit(only: [String] = []) async throws -> AuditReport {
-        var request = AuditRequest(config: config, catalogue: try RuleCatalogue.bundled())
+    func audit(only: [String] = [], long: Bool = false, catalogue: RuleCatalogue? = nil) async throws -> AuditReport {
+        var config = self.config
+        config.long = long
+        var request = AuditRequest(config: config, catalogue: try catalogue ?? RuleCatalogue.bundled())
         request.only = only
         request.targetEvents = events
         request.targetProxy = proxy
@@ -64,8 +69,9 @@ struct LiveTarget {
 }
 
 /// Starts a target, runs `body`, always stops it.
-func withLiveTarget<T>(faults: Set<Fault> = [], variants: Set<Variant> = [], _ body: (LiveTarget) async throws -> T) async throws -> T {
-    let target = try await LiveTarget.start(faults: faults, variants: variants)
+func withLiveTarget<T>(faults: Set<Fault> = [], variants: Set<Variant> = [], ttlScale: Double = 1,
+                       _ body: (LiveTarget) async throws -> T) async throws -> T {
+    let target = try await LiveTarget.start(faults: faults, variants: variants, ttlScale: ttlScale)
     do {
         let result = try await body(target)
         await target.stop()

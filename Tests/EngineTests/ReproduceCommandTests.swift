@@ -29,6 +29,9 @@ struct ReproduceCommandTests {
     echo "cut=$(curl -s -X PUT "$AUDITOR/store/down")"
     echo "down=$(call start-journey "$S" "$T")"
     echo "restored=$(curl -s -X PUT "$AUDITOR/store/up")"
+    echo "slow=$(curl -s -X PUT "$AUDITOR/store/slow/1500")"
+    echo "badSlow=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$AUDITOR/store/slow/never")"
+    echo "fast=$(curl -s -X PUT "$AUDITOR/store/up")"
     for _ in $(seq 50); do code=$(call start-journey "$S" "$T"); [ "$code" = 201 ] && break; sleep 0.1; done
     echo "up=$code"
     echo "stop=$(call stop-journey "$S" "$T")"
@@ -71,7 +74,7 @@ struct ReproduceCommandTests {
                                                      input: Self.script, timeout: 60)
             let lines = Self.values(result.stdout)
             #expect(result.status == 3, "the script's `exit 3`: \(result.stdout)\n\(result.stderr)")
-            #expect(lines["keys"] == #"["otherStudent","otherTrainer","sessionId","student","studentHome","trainer"]"#)
+            #expect(lines["keys"] == #"["nonScheduledSessionId","otherStudent","otherTrainer","sessionId","student","studentHome","trainer"]"#)
             #expect(lines["start"] == "201")
             #expect(lines["count"] == "1", "TrainerJourneyStarted reached the auditor's endpoint")
             #expect(lines["events"] == "TrainerJourneyStarted@application-events")
@@ -81,6 +84,7 @@ struct ReproduceCommandTests {
             #expect(lines["cut"] == "store: down")
             #expect(lines["down"] == "503", "the clean reference fails closed with the store cut")
             #expect(lines["restored"] == "store: up")
+            #expect(lines["slow"] == "store: slow 1500 ms" && lines["badSlow"] == "400" && lines["fast"] == "store: up")
             #expect(lines["up"] == "201", "the store is back (EventBridge failing does not matter: publishing is best-effort)")
             #expect(result.stdout.components(separatedBy: "stop=200").count == 3, "both started journeys stopped")
             #expect(lines["unknown"] == "404")

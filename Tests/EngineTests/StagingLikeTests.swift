@@ -74,7 +74,9 @@ struct StagingLikeTests {
     static func failing(_ report: [String: Any]) -> [String: String] {
         let findings = report["findings"] as? [[String: Any]] ?? []
         return findings.reduce(into: [:]) { map, finding in
-            if let status = finding["status"] as? String, status != "pass", let id = finding["ruleID"] as? String { map[id] = status }
+            // The long rules run only with --long: not checked here, by design.
+            if let status = finding["status"] as? String, status != "pass", let id = finding["ruleID"] as? String,
+               !FaultMatrixTests.longRules.contains(id) { map[id] = status }
         }
     }
 

@@ -24,6 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
         do { loaded = try ConfigLoader().load(file: config) } catch let error as ConfigError { throw ValidationError(error.description) }
         for warning in loaded.warnings { progressLine("warning: \(warning)") }
         loaded.gate = Gate(minScore: 0, failOn: .advisory)
+        loaded.long = loaded.long || rules.long
         var request = AuditRequest(config: loaded, catalogue: try rules.catalogue())
         request.only = [ruleID]
         request.auditorVersion = AuditorVersion.current

@@ -27,7 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
         let catalogue = try rules.catalogue()
         let report: AuditReport
         do {
-            report = try await Demo.run(faults: Set(faults), variants: Set(variants), catalogue: catalogue, only: only,
+            report = try await Demo.run(faults: Set(faults), variants: Set(variants), catalogue: catalogue, only: only, long: rules.long,
                                         auditorVersion: AuditorVersion.current, progress: progressLine)
         } catch {
             throw auditExit(error)

@@ -56,6 +56,9 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a store command may take before a call fails closed with 503.")
     var storeTimeoutMs = 1000
 
+    @Option(help: "Multiply every TTL written (not the 5 s rate window's) by this, e.g. 0.01 for a 3 s location key: for tests of long rules only; a scaled reference fails the TTL rules.")
+    var ttlScale: Double = 1
+
     @Flag(help: "Log every request-level event (info level) on stderr.")
     var verbose = false
 
@@ -78,6 +81,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
             }
         }
         guard storeTimeoutMs > 0 else { throw ValidationError("--store-timeout-ms must be positive") }
+        guard ttlScale > 0, ttlScale <= 1 else { throw ValidationError("--ttl-scale must be within (0, 1], got \(ttlScale)") }
     }
 
     func run() async throws {
@@ -97,6 +101,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
             do { configuration.redisTLS = try TLSClient(caFile: redisCAFile) } catch { throw ValidationError("--redis-ca-file: \(error)") }
         }
         configuration.storeTimeout = .milliseconds(Int64(storeTimeoutMs))
+        configuration.ttlScale = ttlScale
         configuration.logLevel = verbose ? .info : .notice
         do {
             try await ReferenceServer.run(configuration, signals: [.sigterm, .sigint]) { addresses in

@@ -68,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         if let minScore { loaded.gate.minScore = minScore }
         if let failOn { loaded.gate.failOn = failOn }
         loaded.gate.failOnNew = certification.failOnNew
+        loaded.long = loaded.long || rules.long
         var request = AuditRequest(config: loaded, catalogue: try rules.catalogue())
         request.only = only
         request.skip = skip

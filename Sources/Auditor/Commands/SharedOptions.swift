@@ -7,6 +7,9 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: "Load rule packs from this directory instead of the bundled ones.")
     var rulesDirectory: String?
 
+    @Flag(help: "Also run the long probes: JRN-EXPIRY-001 waits out the location key's 300 s TTL (about 5 min more). Same as long: true in audit.yml.")
+    var long = false
+
     func catalogue() throws -> RuleCatalogue {
         do {
             if let rulesDirectory { return try RuleCatalogue.load(directory: URL(fileURLWithPath: rulesDirectory)) }

@@ -33,6 +33,11 @@ public struct AuditConfig: Sendable {
     /// The auditor's fault proxy: it listens on `listen`, forwards to `upstream` (the real Redis),
     /// and the target reaches its Redis through it, so the store can be cut during a probe.
     public var redisProxy: (listen: HostPort, upstream: HostPort)?
+    /// The deployment's own store command timeout (ms), as it states it: the bound of
+    /// JRN-SLOWSTORE-001 (nil: that rule is not checked).
+    public var redisTimeoutMs: Double?
+    /// Run the long probes too (`long: true`, or `--long`): minutes of waiting on a TTL.
+    public var long = false
     /// Where the auditor's EventBridge endpoint listens (host:port); the target publishes there.
     public var eventBridgeListen: HostPort?
     public var socketURL: URL?

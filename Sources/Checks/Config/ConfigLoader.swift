@@ -25,7 +25,7 @@ public struct ConfigLoader {
         }
         let doc = Reader(node: root ?? Node.mapping(Node.Mapping([])), path: "", file: file, environment: environment)
         var warnings: [String] = []
-        try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude"], warnings: &warnings)
+        try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude", "long"], warnings: &warnings)
 
         let target = try doc.required("target")
         try target.mapping(allowed: ["baseURL", "instances", "paths", "headers", "name", "version", "versionURL", "environment", "http2", "http2URL"],
@@ -47,6 +47,7 @@ public struct ConfigLoader {
         }
         config.identity = TargetIdentity(name: try target.optional("name")?.string(), version: try target.optional("version")?.string(),
                                          environment: try target.optional("environment")?.string())
+        if let long = doc.optional("long") { config.long = try long.bool() }
         config.versionURL = try target.optional("versionURL")?.url()
         if let mode = target.optional("http2") {
             let text = try mode.string()
@@ -70,7 +71,14 @@ public struct ConfigLoader {
             }
         }
         if let redis = doc.optional("redis") {
-            try redis.mapping(allowed: ["url", "proxy", "tls"], warnings: &warnings)
+            try redis.mapping(allowed: ["url", "proxy", "tls", "timeoutMs"], warnings: &warnings)
+            if let timeout = redis.optional("timeoutMs") {
+                let ms = try timeout.number()
+                guard ms >= 1, ms <= 60_000 else {
+                    throw ConfigError(file: file, key: timeout.path, expected: "milliseconds within 1–60000 (the deployment's store command timeout)", found: "\(Judge.format(ms))")
+                }
+                config.redisTimeoutMs = ms
+            }
             if let tls = redis.optional("tls") {
                 config.redisTLS = try tlsSpec(tls, warnings: &warnings)
                 if config.redisTLS?.insecureSkipVerify == true {

@@ -237,10 +237,11 @@ struct ScriptBuilder {
     // MARK: steps
 
     private func control(_ exchange: Exchange) -> String {
+        // "store down", "store slow 3000", "wait 5.5": the resource, then its path on the control server.
         let words = exchange.request.split(separator: " ").map(String.init)
-        guard words.count == 2 else { return "# \(exchange.label): \(exchange.result)" }
+        guard words.count >= 2 else { return "# \(exchange.label): \(exchange.result)" }
         if words[0] == "wait" { return "sleep \(words[1])   # \(exchange.result)" }
-        return "curl -sf -o /dev/null -X PUT \"$AUDITOR/\(words[0])/\(words[1])\"   # \(exchange.label): \(exchange.result)"
+        return "curl -sf -o /dev/null -X PUT \"$AUDITOR/\(words.joined(separator: "/"))\"   # \(exchange.label): \(exchange.result)"
     }
 
     private func http(_ exchange: Exchange, at index: Int, burst: Int) -> String {

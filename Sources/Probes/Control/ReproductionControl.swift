@@ -17,7 +17,7 @@ public struct ReproductionControl: Sendable {
         self.store = store
     }
 
-    static let calls = "POST /fixture, PUT /eventbridge/MODE, GET /eventbridge/count, GET /eventbridge/events, PUT /store/down|timeout|up"
+    static let calls = "POST /fixture, PUT /eventbridge/MODE, GET /eventbridge/count, GET /eventbridge/events, PUT /store/down|timeout|up, PUT /store/slow/MS"
 
     public func answer(_ request: ControlRequest) async -> ControlResponse {
         let parts = request.path.split(separator: "/").map(String.init)
@@ -27,6 +27,7 @@ public struct ReproductionControl: Sendable {
         case ("GET", 2, "eventbridge") where parts[1] == "events": return eventList(request.query)
         case ("PUT", 2, "eventbridge"): return eventMode(parts[1])
         case ("PUT", 2, "store"): return await storeState(parts[1])
+        case ("PUT", 3, "store") where parts[1] == "slow": return await slowStore(parts[2])
         default: return .text("no control call \(request.method) \(request.path); the calls are \(Self.calls)", status: 404)
         }
     }
@@ -53,6 +54,14 @@ public struct ReproductionControl: Sendable {
             return .text("unknown store state '\(state)'; one of \((StoreCut.allCases.map(\.rawValue) + ["up"]).joined(separator: ", "))", status: 400)
         }
         return .text("store: \(state)")
+    }
+
+    /// Every store reply that many milliseconds late, as the store-deadline probe makes it.
+    func slowStore(_ milliseconds: String) async -> ControlResponse {
+        guard let store else { return .text("no redis.proxy in audit.yml", status: 404) }
+        guard let ms = Int(milliseconds), (1...600_000).contains(ms) else { return .text("slow needs milliseconds within 1–600000, got '\(milliseconds)'", status: 400) }
+        await store.slow(milliseconds: ms)
+        return .text("store: slow \(ms) ms")
     }
 
     /// Sorted keys, unescaped slashes: stable text that `jq` reads and a test can compare.

@@ -29,6 +29,19 @@ public struct ProbeFixture: Codable, Sendable, Equatable {
     public var otherTrainer: User
     public var otherStudent: User
     public var studentHome: Point
+    /// Optional: a session of the same trainer and student that is not `scheduled` (completed or
+    /// cancelled), for JRN-SCHEDULED-001; without it that rule is not checked.
+    public var nonScheduledSessionId: String?
+
+    /// The fixture's non-scheduled session as a fixture of its own (same users), so a journey a
+    /// wrong start gives it is tracked and stopped like any other.
+    public var nonScheduled: ProbeFixture? {
+        guard let id = nonScheduledSessionId else { return nil }
+        var other = self
+        other.sessionId = id
+        other.nonScheduledSessionId = nil
+        return other
+    }
 
     public static func decode(_ text: String, source: String) throws -> ProbeFixture {
         do {

@@ -139,19 +139,33 @@ final class RelayHandler: ChannelInboundHandler {
             }
     }
 
+    /// When the last delayed chunk leaves: nothing overtakes it, so a stream stays in order when
+    /// latency ends (a Redis client that kept its connection past a command timeout still gets
+    /// its replies in the order it sent the commands).
+    private var lastDue = NIODeadline.distantPast
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard let partner else { return }
         switch shared.mode.withLock({ $0 }) {
         case .pass:
-            partner.writeAndFlush(buffer, promise: nil)
+            relay(buffer, to: partner, after: .zero, on: context.eventLoop)
         case .latency(let ms):
-            context.eventLoop.scheduleTask(in: .milliseconds(Int64(ms))) { partner.writeAndFlush(buffer, promise: nil) }
+            relay(buffer, to: partner, after: .milliseconds(Int64(ms)), on: context.eventLoop)
         case .timeout:
             return
         case .down:
             context.close(promise: nil)
         }
+    }
+
+    private func relay(_ buffer: ByteBuffer, to partner: Channel, after delay: TimeAmount, on loop: EventLoop) {
+        let now = NIODeadline.now()
+        let due = max(now + delay, lastDue)
+        guard due > now else { return partner.writeAndFlush(buffer, promise: nil) }
+        lastDue = due
+        // Equal deadlines run in the order they were scheduled.
+        loop.scheduleTask(deadline: due) { partner.writeAndFlush(buffer, promise: nil) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -2,6 +2,8 @@
 /// front of a target's Redis, or the oracle's simulated outage.
 public protocol StoreSwitch: Sendable {
     func cut(_ cut: StoreCut) async
+    /// Every reply `milliseconds` late, in order: a store that answers, slowly.
+    func slow(milliseconds: Int) async
     func restore() async
 }
 
@@ -17,7 +19,17 @@ extension FaultProxy: StoreSwitch {
         setMode(cut == .down ? .down : .timeout)
     }
 
+    public func slow(milliseconds: Int) async {
+        setMode(.latency(milliseconds: milliseconds))
+    }
+
     public func restore() async {
         setMode(.pass)
     }
+}
+
+/// A store whose time can be moved forward: the oracle's embedded store, so a probe that waits
+/// out a TTL on the target does not wait twice.
+public protocol StoreClock: Sendable {
+    func advance(seconds: Double) async
 }

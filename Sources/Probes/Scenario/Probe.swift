@@ -10,6 +10,8 @@ public protocol Probe: Sendable {
     var exclusive: Bool { get }
     /// Runs after every other rule (it takes something shared away, like the store).
     var runsLast: Bool { get }
+    /// Waits minutes on the target (a TTL): run only when asked for (`--long`, `long: true`).
+    var long: Bool { get }
     /// The requests it sends to the target, for `--dry-run`: an upper bound, in words.
     func plan(_ spec: ProbeSpec) -> [String]
     /// Fresh fixtures it consumes.
@@ -20,6 +22,7 @@ public protocol Probe: Sendable {
 extension Probe {
     public var exclusive: Bool { false }
     public var runsLast: Bool { false }
+    public var long: Bool { false }
 }
 
 /// Runs a probe on a system and turns whatever happens into an Observation: a probe that
@@ -52,6 +55,7 @@ public enum ProbeCatalog {
         RaceProbe(), JourneyTTLProbe(), LocationTTLProbe(), RateKeyProbe(), EventBridgeFailureProbe(), EventShapeProbe(),
         GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
         WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(), ScaleProbe(),
+        StoreDeadlineProbe(), NotScheduledProbe(), RetryProbe(), ExpiryProbe(),
     ]
 
     public static func probe(_ kind: String) -> (any Probe)? {

@@ -43,6 +43,14 @@ public final class ProbeRun: Sendable {
         try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
     }
 
+    /// Lets `seconds` pass for the store's TTLs: the target waits them out in real time, the oracle
+    /// moves its store clock. Recorded as a wait, so a reproduction waits too.
+    public func elapse(_ seconds: Double, _ why: String) async throws {
+        guard let clock = system.storeClock else { return try await pause(seconds, why) }
+        state.withLock { $0.transcript.append(Exchange(kind: .control, label: "wait", request: "wait \(Judge.format(seconds))", result: why)) }
+        await clock.advance(seconds: seconds)
+    }
+
     func observation() -> Observation {
         state.withLock { state in
             var observation = Observation(facts: state.facts, transcript: state.transcript, notChecked: state.notChecked)

@@ -31,6 +31,13 @@ public struct ProbeSystem: Sendable {
     public var instances: [JourneyAPI] = []
     /// Takes the store away for the fail-closed rule; nil leaves it not checked.
     public var storeSwitch: (any StoreSwitch)?
+    /// The deployment's own store timeout (`redis.timeoutMs`): how long a call may wait on Redis
+    /// before it gives up. nil: not stated, so JRN-SLOWSTORE-001 is not checked.
+    public var storeTimeoutMs: Double?
+    /// Long probes (minutes of waiting on a TTL) run: `--long` or `long: true`.
+    public var long = false
+    /// The oracle's store clock, which it moves forward instead of waiting out a TTL; nil: real time.
+    public var storeClock: (any StoreClock)?
     /// The journey-shaped load for the scale rule; nil leaves it not checked.
     public var scale: ScaleSpec?
     /// Whether the race uses the single-packet HTTP/2 sender (`target.http2`), and where HTTP/2 is

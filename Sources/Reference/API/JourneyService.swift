@@ -14,11 +14,14 @@ public struct JourneyService: Sendable {
     let variants: Set<Variant>
     let now: @Sendable () -> Date
 
+    /// `ttlScale`: every TTL written times this (the reference's own tests; 1 in any real use).
     public init(store: any JourneyStore, events: EventPublisher, faults: Set<Fault>, variants: Set<Variant> = [],
-                now: @escaping @Sendable () -> Date = Date.init) {
-        let store: any JourneyStore = faults.contains(.slowStore) ? SlowStore(base: store) : store
+                now: @escaping @Sendable () -> Date = Date.init, ttlScale: Double = 1) {
+        var store: any JourneyStore = faults.contains(.slowStore) ? SlowStore(base: store) : store
+        if ttlScale != 1 { store = ScaledTTLStore(base: store, scale: ttlScale) }
         self.store = store
-        self.journeyState = faults.contains(.inMemoryState) ? ProcessLocalReads(shared: store) : store
+        let state: any JourneyStore = faults.contains(.inMemoryState) ? ProcessLocalReads(shared: store) : store
+        self.journeyState = faults.contains(.staleLocation) ? StaleLocationReads(base: state) : state
         self.directory = SessionDirectory(store: store)
         self.events = events
         self.faults = faults

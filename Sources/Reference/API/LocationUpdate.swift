@@ -23,7 +23,10 @@ extension JourneyService {
             let limited = !faults.contains(.noRateLimit)
             if limited, let last = try await journeyState.get(rateKey).flatMap(Int.init) {
                 let waitMs = ContractLimits.updateIntervalMs - (nowMs - last)
-                if waitMs > 0 { throw tooFrequent(waitMs: waitMs, at: at) }
+                if waitMs > 0 {
+                    if faults.contains(.writeBeforeRateCheck) { try await writeLocation(record(update, at), key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId)) }
+                    throw tooFrequent(waitMs: waitMs, at: at)
+                }
             }
             if limited, variants.contains(.rateKeyAtCheck) { try await writeRateKey(rateKey, nowMs) }
 
@@ -37,13 +40,17 @@ extension JourneyService {
                 }
             }
 
-            let timestamp = Timestamp.string(at)
-            let record = LocationRecord(latitude: update.latitude, longitude: update.longitude, accuracy: update.accuracy,
-                                        speed: update.speed, heading: update.heading, timestamp: timestamp)
-            try await writeLocation(record, key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId))
+            let stored = record(update, at)
+            try await writeLocation(stored, key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId))
             if limited, !variants.contains(.rateKeyAtCheck) { try await writeRateKey(rateKey, nowMs) }
-            return .success(201, "Location updated", data: ["sessionId": update.sessionId, "timestamp": timestamp, "ttl": StateKeys.locationTTL])
+            return .success(201, "Location updated", data: ["sessionId": update.sessionId, "timestamp": stored.timestamp, "ttl": StateKeys.locationTTL])
         }
+    }
+
+    /// The stored form of an accepted update, stamped with the server's time.
+    private func record(_ update: LocationUpdateBody, _ at: Date) -> LocationRecord {
+        LocationRecord(latitude: update.latitude, longitude: update.longitude, accuracy: update.accuracy,
+                       speed: update.speed, heading: update.heading, timestamp: Timestamp.string(at))
     }
 
     /// 429 with `Retry-After` as delay-seconds, or as an HTTP-date under `retry-after-date`.

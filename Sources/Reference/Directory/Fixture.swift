@@ -1,6 +1,7 @@
 import Foundation
 
-/// One fresh scheduled session with its four users, exactly as CONTRACT.md's fixture JSON.
+/// One fresh scheduled session with its four users, exactly as CONTRACT.md's fixture JSON, and
+/// the optional non-scheduled session of the same pair.
 public struct Fixture: Codable, Sendable, Equatable {
     public struct User: Codable, Sendable, Equatable {
         public var id: String
@@ -17,9 +18,13 @@ public struct Fixture: Codable, Sendable, Equatable {
     public var otherTrainer: User
     public var otherStudent: User
     public var studentHome: Coordinate
+    /// A completed session of the same trainer and student: a start on it must answer 400.
+    public var nonScheduledSessionId: String?
 
-    public init(sessionId: String, trainer: User, student: User, otherTrainer: User, otherStudent: User, studentHome: Coordinate) {
+    public init(sessionId: String, trainer: User, student: User, otherTrainer: User, otherStudent: User, studentHome: Coordinate,
+                nonScheduledSessionId: String? = nil) {
         self.sessionId = sessionId
+        self.nonScheduledSessionId = nonScheduledSessionId
         self.trainer = trainer
         self.student = student
         self.otherTrainer = otherTrainer

@@ -35,7 +35,8 @@ public struct SessionDirectory: Sendable {
         try await write(session, "reference:db:session:\(session.sessionId)")
     }
 
-    /// A fresh scheduled session, its trainer and student, and two strangers to it.
+    /// A fresh scheduled session, its trainer and student, two strangers to it, and a completed
+    /// session of the same trainer and student.
     public func makeFixture(studentHome: Coordinate) async throws -> Fixture {
         func newUser(_ role: String) -> Fixture.User {
             Fixture.User(id: "\(role)-\(UUID().uuidString.prefix(8).lowercased())", token: Self.randomToken())
@@ -44,13 +45,18 @@ public struct SessionDirectory: Sendable {
             sessionId: "session-\(UUID().uuidString.lowercased())",
             trainer: newUser("trainer"), student: newUser("student"),
             otherTrainer: newUser("trainer"), otherStudent: newUser("student"),
-            studentHome: studentHome
+            studentHome: studentHome,
+            nonScheduledSessionId: "session-\(UUID().uuidString.lowercased())"
         )
         for (user, role) in [(fixture.trainer, "trainer"), (fixture.student, "student"), (fixture.otherTrainer, "trainer"), (fixture.otherStudent, "student")] {
             try await write(User(id: user.id, role: role), "reference:db:token:\(user.token)")
         }
         try await save(Session(sessionId: fixture.sessionId, trainerId: fixture.trainer.id, studentId: fixture.student.id,
                                status: "scheduled", studentHomeLocation: studentHome))
+        if let done = fixture.nonScheduledSessionId {
+            try await save(Session(sessionId: done, trainerId: fixture.trainer.id, studentId: fixture.student.id,
+                                   status: "completed", studentHomeLocation: studentHome))
+        }
         return fixture
     }
 

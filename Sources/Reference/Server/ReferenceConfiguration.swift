@@ -27,6 +27,9 @@ public struct ReferenceConfiguration: Sendable {
     public var variants: Set<Variant> = []
     /// How long a store command may take before the call fails closed with 503.
     public var storeTimeout: TimeAmount = .seconds(1)
+    /// Every TTL written times this (the rate window's excepted), so the reference's own tests see
+    /// a 300 s key expire in seconds. 1 in any other use: a scaled reference fails the TTL rules.
+    public var ttlScale: Double = 1
     /// The clock of the rate window and the speed check (timestamps of points); tests move it
     /// forward instead of sleeping through the 5 s window. Key TTLs always follow real time.
     public var now: @Sendable () -> Date = Date.init

@@ -30,7 +30,9 @@ public enum ReferenceServer {
         var embeddedServer: EmbeddedStoreServer?
         var bus: SocketBus?
         if let url = configuration.redisURL {
-            let redis = RedisStore(url: url, tls: configuration.redisTLS, timeout: configuration.storeTimeout,
+            // no-store-timeout: a command waits as long as Redis takes (an hour stands for never).
+            let redis = RedisStore(url: url, tls: configuration.redisTLS,
+                                   timeout: configuration.faults.contains(.noStoreTimeout) ? .hours(1) : configuration.storeTimeout,
                                    reconnect: !configuration.faults.contains(.noStoreReconnect))
             let redisBus = SocketBus(store: redis, logger: logger)
             bus = redisBus
@@ -52,7 +54,7 @@ public enum ReferenceServer {
         let events = EventPublisher(endpoint: configuration.eventBridgeEndpoint, faults: configuration.faults,
                                     variants: configuration.variants, logger: logger)
         let service = JourneyService(store: store, events: events, faults: configuration.faults, variants: configuration.variants,
-                                     now: configuration.now)
+                                     now: configuration.now, ttlScale: configuration.ttlScale)
         var socket = SocketIOEndpoint(service: service, faults: configuration.faults, bus: bus)
         socket.pingInterval = configuration.pingInterval
         let endpoint = socket
@@ -180,6 +182,15 @@ public final class RunningReference: Sendable {
     }
 
     public var baseURL: URL { URL(string: addresses.baseURL)! }
+
+    /// Moves its embedded store's time forward (every TTL runs down at once); no effect on a
+    /// Redis-backed one.
+    public func advanceStoreClock(by duration: Duration) {
+        embedded?.advance(by: duration)
+    }
+
+    /// How long a store command may take before the call fails closed (its `storeTimeout`).
+    public var storeTimeoutMilliseconds: Double { Double(storeTimeout.nanoseconds) / 1_000_000 }
 
     public func stop() async {
         task.cancel()

@@ -27,12 +27,21 @@ public final class EmbeddedStore: JourneyStore {
 
     private let state = Mutex(State())
     private let clock = ContinuousClock()
+    /// How far this store's time runs ahead of the real clock: the oracle moves it forward instead
+    /// of waiting out a TTL (JRN-EXPIRY-001). Only expiry sees it.
+    private let offset = Mutex(Duration.zero)
+    private var now: ContinuousClock.Instant { clock.now.advanced(by: offset.withLock { $0 }) }
+
+    /// Moves this store's time forward: every TTL runs down by `duration` at once.
+    public func advance(by duration: Duration) {
+        offset.withLock { $0 += duration }
+    }
 
     public init() {}
 
     public func get(_ key: String) async throws -> String? {
         try await roundTrip()
-        let now = clock.now
+        let now = self.now
         let entry = state.withLock { $0.live(key, now: now) }
         if entry?.hash != nil { throw StoreUnavailable(Self.wrongType) }
         return entry?.value
@@ -45,7 +54,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// `SET key value KEEPTTL` without the round trip.
     func keepTTLWrite(_ key: String, _ value: String) -> RESPValue {
-        let now = clock.now
+        let now = self.now
         state.withLock { state in
             state.entries[key] = Entry(value: value, expiresAt: state.live(key, now: now)?.expiresAt)
             state.noteWrite(now: now)
@@ -60,7 +69,7 @@ public final class EmbeddedStore: JourneyStore {
 
     public func getHash(_ key: String) async throws -> [String: String]? {
         try await roundTrip()
-        let now = clock.now
+        let now = self.now
         guard let entry = state.withLock({ $0.live(key, now: now) }) else { return nil }
         guard let hash = entry.hash else { throw StoreUnavailable(Self.wrongType) }
         return hash
@@ -68,7 +77,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// `HSET` (merging fields) with an expiry; nil `ttl` keeps the key's current one.
     func writeHash(_ key: String, _ fields: [String: String], ttl: Duration?) {
-        let now = clock.now
+        let now = self.now
         state.withLock { state in
             let existing = state.live(key, now: now)
             let merged = (existing?.hash ?? [:]).merging(fields) { _, new in new }
@@ -79,7 +88,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// `EXPIRE` semantics: true when the key exists.
     func expire(_ key: String, after ttl: Duration) -> Bool {
-        let now = clock.now
+        let now = self.now
         return state.withLock { state in
             guard var entry = state.live(key, now: now) else { return false }
             entry.expiresAt = now + ttl
@@ -100,7 +109,7 @@ public final class EmbeddedStore: JourneyStore {
 
     public func exists(_ key: String) async throws -> Bool {
         try await roundTrip()
-        let now = clock.now
+        let now = self.now
         return state.withLock { $0.live(key, now: now) != nil }
     }
 
@@ -111,7 +120,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// `SET` semantics without the round trip; true when written.
     func write(_ key: String, _ value: String, ttl: Duration?, onlyIfAbsent: Bool) -> Bool {
-        let now = clock.now
+        let now = self.now
         let entry = Entry(value: value, expiresAt: ttl.map { now + $0 })
         return state.withLock { state in
             if onlyIfAbsent, state.live(key, now: now) != nil { return false }
@@ -123,7 +132,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// `DEL` semantics; the number of live keys removed.
     func remove(_ keys: [String]) -> Int {
-        let now = clock.now
+        let now = self.now
         return state.withLock { state in
             keys.reduce(0) { count, key in
                 let wasLive = state.live(key, now: now) != nil
@@ -164,7 +173,7 @@ public final class EmbeddedStore: JourneyStore {
 
     /// A consistent view for the read-only RESP port: the value (or hash) and remaining time of each live key.
     func read<T>(_ body: (_ lookup: (String) -> (value: String, hash: [String: String]?, remaining: Duration?)?, _ keys: () -> [String]) -> T) -> T {
-        let now = clock.now
+        let now = self.now
         return state.withLock { state in
             body(
                 { key in state.live(key, now: now).map { ($0.value, $0.hash, $0.expiresAt.map { $0 - now }) } },

@@ -552,15 +552,18 @@ class Peer:
             for _ in range(start, min(count, start + 2000)):
                 users = {role: {"id": str(uuid.uuid4()), "token": secrets.token_hex(32)}
                          for role in ("trainer", "student", "otherTrainer", "otherStudent")}
-                batch.append({"sessionId": str(uuid.uuid4()), **users, "studentHome": dict(home)})
+                # with a completed session of the same pair, for the auditor's JRN-SCHEDULED-001
+                batch.append({"sessionId": str(uuid.uuid4()), **users, "studentHome": dict(home),
+                              "nonScheduledSessionId": str(uuid.uuid4())})
 
             async def write(r, batch=batch):
                 async with r.pipeline(transaction=False) as p:
                     for f in batch:
-                        p.set(k_db_session(f["sessionId"]), json.dumps({
-                            "sessionId": f["sessionId"], "trainerId": f["trainer"]["id"],
-                            "studentId": f["student"]["id"], "status": status,
-                            "studentHomeLocation": f["studentHome"]}), ex=DB_TTL)
+                        for sid, st in ((f["sessionId"], status), (f["nonScheduledSessionId"], "completed")):
+                            p.set(k_db_session(sid), json.dumps({
+                                "sessionId": sid, "trainerId": f["trainer"]["id"],
+                                "studentId": f["student"]["id"], "status": st,
+                                "studentHomeLocation": f["studentHome"]}), ex=DB_TTL)
                         for role in ("trainer", "student", "otherTrainer", "otherStudent"):
                             p.set(token_key(f[role]["token"]), f[role]["id"], ex=DB_TTL)
                     return await p.execute()

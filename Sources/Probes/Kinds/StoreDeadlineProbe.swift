@@ -1,0 +1,74 @@
+import Checks
+import Foundation
+import Wire
+
+/// JRN-SLOWSTORE-001 (seeds/001 "Redis timeout wrappers", seeds/003 `redisWithTimeout.ts`): with
+/// every store reply delayed past the deployment's own store timeout (`redis.timeoutMs`), each
+/// call of one active journey answers within that timeout plus a margin: start with 503, the
+/// others with whatever they answer (the contract pins only the start's). Never a hung request.
+/// The store is slowed, not cut: what a timeout wrapper is for is a Redis that still answers, late.
+struct StoreDeadlineProbe: Probe {
+    let kind = "store-deadline"
+    let exclusive = true
+    /// It slows the store for everyone: after every other rule, before the store is cut.
+    let runsLast = true
+
+    func plan(_ spec: ProbeSpec) -> [String] {
+        ["POST start-journey ×1, POST updates ×1", "with every store reply late: POST start-journey, POST updates, GET live, POST arrived, POST stop-journey, at once",
+         "POST stop-journey ×1 (cleanup)"]
+    }
+    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
+
+    func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        guard let store = run.system.storeSwitch else {
+            run.notChecked("no redis.proxy configured: the store cannot be slowed without one")
+            return
+        }
+        guard let timeoutMs = run.system.storeTimeoutMs else {
+            run.notChecked("no redis.timeoutMs: the deployment's store timeout is not stated, so no bound can be held to")
+            return
+        }
+        let margin = spec.number("marginSeconds", default: 1)
+        let bound = timeoutMs / 1000 + margin
+        // Past the bound: a call that waits for its store reply cannot answer in time.
+        let latencyMs = Int((bound + margin) * 1000)
+        let f = try await run.fixture()
+        try await run.startJourney(f)
+        try await run.place("update before the store slows", f, at: f.studentHome.north(1000))
+
+        let slowed = ContinuousClock.now
+        await store.slow(milliseconds: latencyMs)
+        run.control("store", "store slow \(latencyMs)", "every store reply \(latencyMs) ms late")
+        /// One call under the slow store; a transport failure (refused, reset) is kept, not
+        /// thrown, so the store is always restored first.
+        func bounded(_ label: String, _ call: JourneyAPI.Call, as role: Role, body: [String: Any]? = nil) async -> Result<FactValue, Error> {
+            do { return .success(try await run.status("\(label) while the store is slow", call, f, as: role, body: body, within: bound).fact) }
+            catch { return .failure(error) }
+        }
+        async let start = bounded("start", .startJourney, as: .trainer)
+        async let update = bounded("update", .locationUpdate, as: .trainer, body: ProbeRun.updateBody(f, f.studentHome.north(990)))
+        async let live = bounded("poll", .liveLocation, as: .student)
+        async let arrived = bounded("arrived", .arrived, as: .trainer)
+        async let stop = bounded("stop", .stopJourney, as: .trainer)
+        let answers = await [("start", start), ("update", update), ("poll", live), ("arrived", arrived), ("stop", stop)]
+        await store.restore()
+        run.control("store", "store up", "restored")
+        // Commands already held back by the delay still reach the store: let them land before the
+        // clean-up's stop, so it is the last word on this journey.
+        let held = Duration.milliseconds(latencyMs) - (ContinuousClock.now - slowed)
+        if held > .zero { try await run.pause(held.inSeconds + 0.2, "commands delayed while the store was slow still land") }
+
+        var inTime: [(label: String?, value: FactValue)] = []
+        for (label, result) in answers {
+            let fact = try result.get()
+            if label == "start" {
+                run.record("startWhileSlow", fact)
+            } else if case .int = fact {
+                inTime.append((label, .string("answered")))   // which answer is not pinned; the transcript shows it
+            } else {
+                inTime.append((label, fact))
+            }
+        }
+        run.record("answeredInTime", FactValue.combined(inTime))
+    }
+}
