@@ -76,7 +76,7 @@ public enum Fault: String, ReferenceSwitch {
     /// retried update still answers 429, but the student's map shows it as new.
     case writeBeforeRateCheck = "write-before-rate-check"
     /// No deadline on store commands (seeds/001's timeout wrappers left out): while Redis is slow
-    /// or silent, every call waits as long as it does.
+    /// or silent, every call waits as long as it does (until the connection is given up, 30 s).
     case noStoreTimeout = "no-store-timeout"
     /// The last location this instance wrote is cached without expiry and served when the key is
     /// gone: after the trainer's app goes quiet, the student still sees a point past its 300 s.

@@ -30,9 +30,11 @@ public enum ReferenceServer {
         var embeddedServer: EmbeddedStoreServer?
         var bus: SocketBus?
         if let url = configuration.redisURL {
-            // no-store-timeout: a command waits as long as Redis takes (an hour stands for never).
+            // no-store-timeout: a command waits as long as Redis takes, up to the 30 s after which
+            // a connection is given up (longer than any bound a probe holds a call to, short
+            // enough that the instance can still shut down once its hung requests end).
             let redis = RedisStore(url: url, tls: configuration.redisTLS,
-                                   timeout: configuration.faults.contains(.noStoreTimeout) ? .hours(1) : configuration.storeTimeout,
+                                   timeout: configuration.faults.contains(.noStoreTimeout) ? .seconds(30) : configuration.storeTimeout,
                                    reconnect: !configuration.faults.contains(.noStoreReconnect))
             let redisBus = SocketBus(store: redis, logger: logger)
             bus = redisBus
