@@ -1,6 +1,7 @@
 import Checks
 import Foundation
 import Probes
+import Synchronization
 import Wire
 
 /// Runs an audit end to end: starts the oracle, runs every selected rule's scenario on the
@@ -99,8 +100,16 @@ public enum AuditRunner {
                 launch()
             }
         }
+        // Fixtures for the probes that take the store away, fetched before the first of them runs:
+        // a service that does not recover from one must not leave the next without fixtures (the
+        // supply often needs the same store), or the next rule's verdict would be the first's.
+        var reserved: [Int: (target: ProbeSystem, oracle: ProbeSystem)] = [:]
+        for (index, (rule, probe)) in exclusive where probe.runsLast {
+            let count = probe.fixturesNeeded(rule.probe)
+            reserved[index] = (await ReservedFixtures.reserve(count, from: target), await ReservedFixtures.reserve(count, from: oracle))
+        }
         for (index, (rule, probe)) in exclusive {
-            let finding = await judge(rule, probe, target: target, oracle: oracle, limits: limits)
+            let finding = await judge(rule, probe, target: reserved[index]?.target ?? target, oracle: reserved[index]?.oracle ?? oracle, limits: limits)
             results[index] = finding
             progress(line(finding, done: results.count, total: total))
         }
@@ -116,5 +125,34 @@ public enum AuditRunner {
 
     static func line(_ finding: Finding, done: Int, total: Int) -> String {
         "[\(done)/\(total)] \(finding.ruleID) \(finding.status.rawValue) (\(String(format: "%.1f", finding.target.seconds)) s)"
+    }
+}
+
+/// Fixtures taken from a system's supply ahead of time, handed out first; then the supply itself.
+final class ReservedFixtures: FixtureSource {
+    private let held: Mutex<[ProbeFixture]>
+    private let supply: any FixtureSource
+
+    init(_ fixtures: [ProbeFixture], then supply: any FixtureSource) {
+        held = Mutex(fixtures)
+        self.supply = supply
+    }
+
+    /// `system` with `count` fixtures fetched now (as many as the supply gives: a probe that
+    /// finds it short fetches the rest itself, and says so if that fails).
+    static func reserve(_ count: Int, from system: ProbeSystem) async -> ProbeSystem {
+        var fixtures: [ProbeFixture] = []
+        for _ in 0..<count {
+            guard let fixture = try? await system.fixtures.next() else { break }
+            fixtures.append(fixture)
+        }
+        var copy = system
+        copy.fixtures = ReservedFixtures(fixtures, then: system.fixtures)
+        return copy
+    }
+
+    func next() async throws -> ProbeFixture {
+        if let fixture = held.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return fixture }
+        return try await supply.next()
     }
 }

@@ -75,8 +75,7 @@ public struct DemoTarget: Sendable {
         config.instances = instances.map(\.baseURL)
         config.redisURL = "redis://127.0.0.1:\(storeServer.port)"
         config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: storeServer.port))
-        // The instances' store timeout, as a deployment states its own (ReferenceConfiguration's default).
-        config.redisTimeoutMs = Double(ReferenceConfiguration().storeTimeout.nanoseconds) / 1_000_000
+        config.redisTimeoutMs = first.storeTimeoutMilliseconds   // as a deployment states its own
         config.eventBridgeListen = HostPort(host: "127.0.0.1", port: events.port)
         config.socketURL = URL(string: first.addresses.socketURL)
         config.sourcePaths = SourceView.paths(for: faults)

@@ -30,7 +30,7 @@ struct ReproductionTests {
         #expect(script[2] == #"curl -s -m 10 -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $TRAINER_TOKEN" "$BASE/api/v1/admin/sessions/${SESSION}/start-journey"   # expected 201 · observed 201"#)
         #expect(script[3] == #"redis-cli --raw -u "$REDIS_URL" TTL "journey:active:${SESSION}"   # expected 3600 · observed -1"#)
         #expect(script[4] == #"redis-cli --raw -u "$REDIS_URL" TTL "location:trainer:${TRAINER_ID}:session:${SESSION}"   # expected 300 · observed 300"#)
-        #expect(script[5].hasSuffix(#""$BASE/api/v1/admin/sessions/${SESSION}/stop-journey"   # clean-up"#) && !script[5].contains("-w"))
+        #expect(script[5].hasSuffix(#""$BASE/api/v1/admin/sessions/${SESSION}/stop-journey" || true   # clean-up"#) && !script[5].contains("-w"))
         #expect(!script.joined().contains("sess-1") && !script.joined().contains("tr-9"), "literal ids of the audit's fixtures stay out")
     }
 

@@ -25,7 +25,7 @@ struct IndependentPeerTests {
         (["check-then-set"], ["JRN-RACE-001"]),
         (["evb-throws"], ["JRN-EVB-001"]),
         (["no-410"], ["JRN-GONE-001"]),
-        (["fail-open-409"], ["JRN-FAILCLOSED-001"]),
+        (["fail-open-409"], ["JRN-FAILCLOSED-001", "JRN-SLOWSTORE-001"]),
         (["ws-location-handlers"], ["JRN-WS-001"]),
         (["no-session-cache"], ["JRN-CACHE-001"]),
         (["leaky-live"], ["JRN-OWN-001"]),

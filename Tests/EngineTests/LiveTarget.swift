@@ -40,7 +40,7 @@ struct LiveTarget {
         config.instances = instances.map(\.baseURL)
         config.scale = DemoTarget.scale
         config.redisProxy = (HostPort(host: "127.0.0.1", port: proxy.port), HostPort(host: "127.0.0.1", port: redis.url.port))
-        config.redisTimeoutMs = Double(ReferenceConfiguration().storeTimeout.nanoseconds) / 1_000_000
+        config.redisTimeoutMs = reference.storeTimeoutMilliseconds
         return config
     }
 

@@ -13,9 +13,9 @@ struct SampleReportTests {
     static let samples: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
         .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
 
-    @Test("every fault a rule names has a sample, and so does the clean reference")
+    @Test("every fault a rule names has a sample (but those only a long rule names), and so does the clean reference")
     func complete() throws {
-        let named = Set(try RuleCatalogue.bundled().rules.flatMap(\.faults))
+        let named = Set(try RuleCatalogue.bundled().rules.filter { !FaultMatrixTests.longRules.contains($0.id) }.flatMap(\.faults))
         #expect(Set(Self.samples) == named.union(["clean"]), "run scripts/sample-reports")
     }
 

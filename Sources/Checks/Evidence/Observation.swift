@@ -15,6 +15,9 @@ public struct Observation: Sendable, Equatable, Codable {
     public var seconds: Double = 0
     /// Requests sent in bulk (the scale probe's load) and counted here rather than one by one.
     public var untranscribedRequests: Int?
+    /// Why no shell block can show this evidence (a comparison the probe computes across steps,
+    /// which their status codes do not show): `auditor check` is then the reproduction.
+    public var unscriptable: String?
 
     public init(facts: [String: FactValue] = [:], transcript: [Exchange] = [], failure: String? = nil, notChecked: String? = nil) {
         self.facts = facts

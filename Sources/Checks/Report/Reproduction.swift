@@ -19,7 +19,7 @@ public struct Reproduction: Sendable, Equatable {
     public static func of(_ finding: Finding) -> Reproduction {
         let check = "auditor check \(finding.ruleID) --config \(configFile)"
         let transcript = finding.target.transcript
-        let scriptable = finding.target.untranscribedRequests == nil && !transcript.contains { $0.kind == .socket }
+        let scriptable = finding.target.untranscribedRequests == nil && finding.target.unscriptable == nil && !transcript.contains { $0.kind == .socket }
             && transcript.contains { $0.kind == .http || $0.kind == .redis }
         guard scriptable else { return Reproduction(check: check, script: []) }
         var builder = ScriptBuilder(target: transcript, oracle: finding.oracle.transcript)
@@ -268,7 +268,8 @@ struct ScriptBuilder {
         let base = exchange.instance.map { "$INSTANCE_\($0)" } ?? "$BASE"
         words.append("\"\(base)\(path)\"")
         let line = words.joined(separator: " ")
-        if cleanup { return line + "   # clean-up" }
+        // A clean-up that gets no answer (a service that has not recovered) does not fail the block.
+        if cleanup { return line + " || true   # clean-up" }
         guard burst > 1 else { return annotated(line, at: index) }
         let tally = "sort | uniq -c | awk '{printf \"%s%s×%s\", (NR > 1 ? \" \" : \"\"), $1, $2} END {print \"\"}'"
         let expected = burstTally(oracle, like: exchange)

@@ -4,9 +4,11 @@ import Wire
 
 /// JRN-SLOWSTORE-001 (seeds/001 "Redis timeout wrappers", seeds/003 `redisWithTimeout.ts`): with
 /// every store reply delayed past the deployment's own store timeout (`redis.timeoutMs`), each
-/// call of one active journey answers within that timeout plus a margin: start with 503, the
-/// others with whatever they answer (the contract pins only the start's). Never a hung request.
-/// The store is slowed, not cut: what a timeout wrapper is for is a Redis that still answers, late.
+/// call on a fresh session answers within that timeout plus a margin: start with 503, the others
+/// with whatever they answer (the contract pins only the start's). Never a hung request. Every
+/// call needs the store from its first step (the caller's token), so no journey is started
+/// first: nothing is left for a service that does not recover to clean up. The store is slowed,
+/// not cut: what a timeout wrapper is for is a Redis that still answers, late.
 struct StoreDeadlineProbe: Probe {
     let kind = "store-deadline"
     let exclusive = true
@@ -14,8 +16,8 @@ struct StoreDeadlineProbe: Probe {
     let runsLast = true
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×1, POST updates ×1", "with every store reply late: POST start-journey, POST updates, GET live, POST arrived, POST stop-journey, at once",
-         "POST stop-journey ×1 (cleanup)"]
+        ["with every store reply late: POST start-journey, POST updates, GET live, POST arrived, POST stop-journey, at once",
+         "POST stop-journey ×1 (cleanup, when the start may have gone through)"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
 
@@ -33,9 +35,6 @@ struct StoreDeadlineProbe: Probe {
         // Past the bound: a call that waits for its store reply cannot answer in time.
         let latencyMs = Int((bound + margin) * 1000)
         let f = try await run.fixture()
-        try await run.startJourney(f)
-        try await run.place("update before the store slows", f, at: f.studentHome.north(1000))
-
         let slowed = ContinuousClock.now
         await store.slow(milliseconds: latencyMs)
         run.control("store", "store slow \(latencyMs)", "every store reply \(latencyMs) ms late")
@@ -46,15 +45,15 @@ struct StoreDeadlineProbe: Probe {
             catch { return .failure(error) }
         }
         async let start = bounded("start", .startJourney, as: .trainer)
-        async let update = bounded("update", .locationUpdate, as: .trainer, body: ProbeRun.updateBody(f, f.studentHome.north(990)))
+        async let update = bounded("update", .locationUpdate, as: .trainer, body: ProbeRun.updateBody(f, f.studentHome.north(1000)))
         async let live = bounded("poll", .liveLocation, as: .student)
         async let arrived = bounded("arrived", .arrived, as: .trainer)
         async let stop = bounded("stop", .stopJourney, as: .trainer)
         let answers = await [("start", start), ("update", update), ("poll", live), ("arrived", arrived), ("stop", stop)]
         await store.restore()
         run.control("store", "store up", "restored")
-        // Commands already held back by the delay still reach the store: let them land before the
-        // clean-up's stop, so it is the last word on this journey.
+        // Commands already held back by the delay may still reach the store (a start among them):
+        // let them land before the clean-up's stop, so it is the last word on this session.
         let held = Duration.milliseconds(latencyMs) - (ContinuousClock.now - slowed)
         if held > .zero { try await run.pause(held.inSeconds + 0.2, "commands delayed while the store was slow still land") }
 

@@ -12,6 +12,7 @@ public final class ProbeRun: Sendable {
 
     struct State {
         var notChecked: String?
+        var unscriptable: String?
         var untranscribed = 0
         var facts: [String: FactValue] = [:]
         var transcript: [Exchange] = []
@@ -55,6 +56,7 @@ public final class ProbeRun: Sendable {
         state.withLock { state in
             var observation = Observation(facts: state.facts, transcript: state.transcript, notChecked: state.notChecked)
             observation.untranscribedRequests = state.untranscribed > 0 ? state.untranscribed : nil
+            observation.unscriptable = state.unscriptable
             return observation
         }
     }
@@ -67,6 +69,11 @@ public final class ProbeRun: Sendable {
     /// The audit lacks what the rule needs (e.g. no Socket.IO URL configured): not checked.
     public func notChecked(_ reason: String) {
         state.withLock { $0.notChecked = reason }
+    }
+
+    /// Says that no shell block can show what this probe compares (see `Observation.unscriptable`).
+    public func unscriptable(_ reason: String) {
+        state.withLock { $0.unscriptable = reason }
     }
 
     /// Records a step that is neither HTTP nor Redis (a Socket.IO emit, an event seen).

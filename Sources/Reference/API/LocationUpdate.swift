@@ -24,7 +24,9 @@ extension JourneyService {
             if limited, let last = try await journeyState.get(rateKey).flatMap(Int.init) {
                 let waitMs = ContractLimits.updateIntervalMs - (nowMs - last)
                 if waitMs > 0 {
-                    if faults.contains(.writeBeforeRateCheck) { try await writeLocation(record(update, at), key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId)) }
+                    if faults.contains(.writeBeforeRateCheck) {
+                        try await writeLocation(record(update, at), key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId))
+                    }
                     throw tooFrequent(waitMs: waitMs, at: at)
                 }
             }

@@ -64,7 +64,8 @@ enum FindingSection {
 
     static func reproduction(_ finding: Finding, _ report: AuditReport, detail: Detail, _ md: inout Document) {
         let reproduction = Reproduction.of(finding)
-        md.prose("**Reproduce:** `\(reproduction.check)` runs this probe again and exits 1 while the rule fails.")
+        md.prose("**Reproduce:** `\(reproduction.check)` runs this probe again and exits 1 while the rule fails."
+                 + (finding.target.unscriptable.map { " No shell block: \($0)." } ?? ""))
         guard detail == .full, !reproduction.script.isEmpty else { md.blank(); return }
         md.prose("By hand, from the directory of `\(Reproduction.configFile)` (needs curl, jq, redis-cli): `auditor reproduce` brings up the "
                  + "auditor's EventBridge endpoint and store proxy, sets `BASE`, `INSTANCE_n`, `REDIS_URL` and `AUDITOR`; each line prints "
