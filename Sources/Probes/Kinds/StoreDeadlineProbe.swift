@@ -55,7 +55,7 @@ struct StoreDeadlineProbe: Probe {
         // Commands already held back by the delay may still reach the store (a start among them):
         // let them land before the clean-up's stop, so it is the last word on this session.
         let held = Duration.milliseconds(latencyMs) - (ContinuousClock.now - slowed)
-        if held > .zero { try await run.pause(held.inSeconds + 0.2, "commands delayed while the store was slow still land") }
+        if held > .zero { try await run.pause(((held.inSeconds + 0.2) * 10).rounded(.up) / 10, "commands delayed while the store was slow still land") }
 
         var inTime: [(label: String?, value: FactValue)] = []
         for (label, result) in answers {
