@@ -40,7 +40,7 @@ public final class ProbeRun: Sendable {
 
     /// Waits as the scenario needs (past a rate window), recorded so a reproduction waits too.
     public func pause(_ seconds: Double, _ why: String) async throws {
-        state.withLock { $0.transcript.append(Exchange(kind: .control, label: "wait", request: "wait \(Judge.format(seconds))", result: why)) }
+        control("wait", "wait \(Judge.format(seconds))", why)
         try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
     }
 
@@ -48,7 +48,7 @@ public final class ProbeRun: Sendable {
     /// moves its store clock. Recorded as a wait, so a reproduction waits too.
     public func elapse(_ seconds: Double, _ why: String) async throws {
         guard let clock = system.storeClock else { return try await pause(seconds, why) }
-        state.withLock { $0.transcript.append(Exchange(kind: .control, label: "wait", request: "wait \(Judge.format(seconds))", result: why)) }
+        control("wait", "wait \(Judge.format(seconds))", why)
         await clock.advance(seconds: seconds)
     }
 
