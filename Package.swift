@@ -36,9 +36,10 @@ let package = Package(
         // Pure value types: judging evidence never touches a network.
         .target(
             name: "Checks",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Histogram", package: "hdrhistogram-swift")],
-            resources: [.copy("Resources/rules")]
+            dependencies: ["RuleFiles", .product(name: "Yams", package: "Yams"), .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
+        // The rule packs as data (rules/*.yml at the top level), bundled into the binary.
+        .target(name: "RuleFiles", path: "rules", resources: [.copy("journey.yml"), .copy("trip.yml")]),
         // The protocols both the reference and the probes speak: RESP, Engine.IO/Socket.IO, a small HTTP/1.1 client.
         .target(
             name: "Wire",

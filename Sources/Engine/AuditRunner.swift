@@ -52,7 +52,7 @@ public enum AuditRunner {
             return report(allFindings([:], notRun: "the audit could not run"), incomplete: reason)
         }
         let oracle: Oracle
-        do { oracle = try await Oracle.start() } catch {
+        do { oracle = try await Oracle.start(request.config.pack) } catch {
             await target.close()
             return report(allFindings([:], notRun: "the audit could not run"), incomplete: AuditError.referenceFailed(WireErrors.plain(error)).description)
         }
@@ -70,10 +70,20 @@ public enum AuditRunner {
         let limits = request.config.scale?.limits ?? [:]
         var oracleSystem = oracle.system
         oracleSystem.long = target.system.long   // a long probe runs on both, or on neither
+        if let trip = target.system.trip {
+            // The same wait on both; a restart of the target is matched by the reference's store.
+            oracleSystem.trip?.cacheSeconds = trip.cacheSeconds
+            oracleSystem.trip?.restart = trip.restart == nil ? nil : ReferenceKeepsKeys()
+        }
         let findings = await judgeAll(runnable, target: target.system, oracle: oracleSystem, limits: limits,
                                       parallelism: request.parallelism, progress: progress)
-        let leftBehind = await LeftBehindCheck.run(target.system, sessions: target.fixturesHandedOut())
-        progress(leftBehind.line())
+        // Journeys are stopped and read back; the trip contract has no call that removes a trip.
+        var leftBehind: LeftBehind?
+        if request.config.pack == .journey {
+            let check = await LeftBehindCheck.run(target.system, sessions: target.fixturesHandedOut())
+            progress(check.line())
+            leftBehind = check
+        }
         await oracle.stop()
         await target.close()
         return report(allFindings(Dictionary(findings.map { ($0.ruleID, $0) }, uniquingKeysWith: { a, _ in a })), leftBehind: leftBehind)

@@ -66,9 +66,13 @@ struct TargetSystem {
         system.scale = config.scale
         system.http2 = config.http2
         system.http2API = config.http2URL.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
-        if config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
-        if config.eventBridgeListen == nil, request.targetEvents == nil {
-            warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")
+        if config.pack == .trip {
+            system.trip = tripAccess(config, client: http)
+        } else {
+            if config.redisURL == nil { warnings.append("No redis.url configured: rules that read Redis are inconclusive.") }
+            if config.eventBridgeListen == nil, request.targetEvents == nil {
+                warnings.append("No eventbridge.listen configured: rules that observe EventBridge are inconclusive.")
+            }
         }
         var target = TargetSystem(system: system, ownedEvents: owned, ownedProxy: ownedProxy, prefetch: prefetch, warnings: warnings)
         target.identity = config.identity
@@ -77,15 +81,28 @@ struct TargetSystem {
     }
 
 
+    /// The trip pack's view of the target: its routes (with `target.paths`), fixtures from the
+    /// configured supply, and the `trip:` settings.
+    static func tripAccess(_ config: AuditConfig, client: HTTPClient) -> TripAccess {
+        let paths = Dictionary(uniqueKeysWithValues: config.paths.compactMap { key, value in TripAPI.Call(rawValue: key).map { ($0, value) } })
+        let api = TripAPI(baseURL: config.baseURL, paths: paths, client: client)
+        var access = TripAccess(api: api, fixtures: TripFixtures(FixtureSources.documents(config.fixtures, client: client)),
+                                replayHeader: config.trip.replayHeader)
+        access.cacheSeconds = config.trip.cacheSeconds
+        access.restart = config.trip.restartCommand.map { CommandRestart(command: $0, ready: HTTPRequestSpec(method: "GET", url: config.baseURL), client: client) }
+        return access
+    }
+
     /// Whether the audit can run at all, in plain words when it cannot: the target answers HTTP
-    /// (its root, and a journey call without a token: any status will do, silence will not),
+    /// (its root, and a call of the contract without a token: any status will do, silence will not),
     /// and the fixture supply gives one fixture (kept for the first probe). Then it checks that the
     /// auditor can read the target's Redis; if not, Redis facts are unobserved with the reason,
     /// and the audit goes on.
     mutating func preflight() async -> String? {
         let client = system.api.client
-        let live = system.api.request(.liveLocation, sessionId: "auditor-preflight", token: nil)
-        for (what, request) in [("its base URL", HTTPRequestSpec(method: "GET", url: system.api.baseURL)), ("live polling", live)] {
+        let (callName, call) = system.trip.map { ("trip details", $0.api.request(.tripDetails, tripId: "auditor-preflight", token: nil)) }
+            ?? ("live polling", system.api.request(.liveLocation, sessionId: "auditor-preflight", token: nil))
+        for (what, request) in [("its base URL", HTTPRequestSpec(method: "GET", url: system.api.baseURL)), (callName, call)] {
             let response: HTTPResponseData
             do { response = try await client.send(request) } catch {
                 var certificate: String?
@@ -96,13 +113,15 @@ struct TargetSystem {
             }
             // The contract's calls answer where they are asked; a redirect would be followed by
             // no app, so every status the audit saw would be the redirect's.
-            if what == "live polling", (300..<400).contains(response.status) {
+            if what == callName, (300..<400).contains(response.status) {
                 let location = response.header("Location").map { " to \($0)" } ?? ""
-                return "the target redirects live polling (\(response.status)\(location)); the auditor does not follow redirects: set target.baseURL to the address that answers"
+                return "the target redirects \(callName) (\(response.status)\(location)); the auditor does not follow redirects: set target.baseURL to the address that answers"
             }
         }
         if let versionURL { await readVersion(versionURL) }
-        do { try await prefetch.prefetch() } catch {
+        do {
+            if let fixtures = system.trip?.fixtures as? TripFixtures { try await fixtures.prefetch() } else { try await prefetch.prefetch() }
+        } catch {
             return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
         }
         if let url = system.redis, let problem = await RedisReadCheck.problem(url, tls: system.redisTLS) {
@@ -191,6 +210,11 @@ actor HeldFixture {
 public enum FixtureSources {
     /// `client`: the target's TLS settings and headers, for fixtures over https.
     public static func make(_ spec: FixtureSpec, client: HTTPClient = HTTPClient()) -> any FixtureSource {
+        documents(spec, client: client)
+    }
+
+    /// The same supply as documents, whatever the pack's fixture shape.
+    public static func documents(_ spec: FixtureSpec, client: HTTPClient = HTTPClient()) -> any FixtureDocuments & FixtureSource {
         switch spec {
         case .http(let url, let method, let headers): return HTTPFixtureSource(url: url, method: method, headers: headers, client: client)
         case .command(let words): return CommandFixtureSource(command: words)
@@ -198,3 +222,4 @@ public enum FixtureSources {
         }
     }
 }
+

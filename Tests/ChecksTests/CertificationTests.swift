@@ -121,9 +121,12 @@ struct SchemaTests {
 
     @Test("every sample report, the golden report and one with a baseline and waivers validate against schemas/ (python jsonschema)")
     func samplesValidate() async throws {
-        var files = ((try? FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("sample-reports").path)) ?? [])
-            .filter { $0.hasSuffix(".json") }.map { Self.root.appendingPathComponent("sample-reports/\($0)").path }
-        #expect(!files.isEmpty)
+        func samples(_ dir: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(dir).path)) ?? [])
+                .filter { $0.hasSuffix(".json") }.map { Self.root.appendingPathComponent("\(dir)/\($0)").path }
+        }
+        var files = samples("sample-reports") + samples("sample-reports/trip")
+        #expect(!files.isEmpty && !samples("sample-reports/trip").isEmpty)
         files.append(Self.root.appendingPathComponent("Tests/ChecksTests/Golden/certification.json").path)
         var certified = Sample.report
         certified.apply(waivers: [Waiver(rule: "S-IMP-001", justification: "j", owner: "o", expires: "2030-01-01"),

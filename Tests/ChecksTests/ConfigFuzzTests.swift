@@ -438,7 +438,7 @@ private enum ConfigFuzz {
 
     static let bundledRuleText: String? = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try? String(contentsOf: root.appendingPathComponent("Sources/Checks/Resources/rules/journey.yml"), encoding: .utf8)
+        return try? String(contentsOf: root.appendingPathComponent("rules/journey.yml"), encoding: .utf8)
     }()
 }
 

@@ -136,6 +136,30 @@ struct ConfigLoaderTests {
         #expect(config.warnings == ["redis.tls.insecureSkipVerify: the Redis certificate is not verified; the certification says \"TLS not verified\"."])
     }
 
+    @Test("pack: trip takes the trip calls as paths and its trip: settings; trip: needs pack: trip")
+    func tripPack() throws {
+        let config = try load("""
+        pack: trip
+        target:
+          baseURL: https://rides.example.com
+          paths: {tripAction: "/v2/driver/ride/trip-action", tripDetails: "/v2/driver/ride/details/{tripId}"}
+        trip: {replayHeader: Idempotent-Replayed, cacheSeconds: 120, restartCommand: [kubectl, rollout, restart, deploy/rides]}
+        fixtures: {http: {url: https://rides.example.com/__test/fixtures}}
+        """)
+        #expect(config.pack == .trip)
+        #expect(config.paths["tripAction"] == "/v2/driver/ride/trip-action")
+        #expect(config.trip.replayHeader == "Idempotent-Replayed" && config.trip.cacheSeconds == 120)
+        #expect(config.trip.restartCommand == ["kubectl", "rollout", "restart", "deploy/rides"])
+        #expect(try load("target: {baseURL: http://x}\nfixtures: {static: ['{}']}").pack == .journey)
+
+        let journeyPath = loadError("pack: trip\ntarget: {baseURL: http://x, paths: {startJourney: /a}}\nfixtures: {static: ['{}']}")
+        #expect(journeyPath?.key == "target.paths.startJourney" && journeyPath?.expected.contains("createTrip") == true)
+        #expect(loadError("pack: rides\ntarget: {baseURL: http://x}\nfixtures: {static: ['{}']}")?.key == "pack")
+        #expect(loadError("target: {baseURL: http://x}\ntrip: {replayHeader: X}\nfixtures: {static: ['{}']}")?.key == "trip")
+        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {cacheSeconds: 0}\nfixtures: {static: ['{}']}")?.key == "trip.cacheSeconds")
+        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {replayHeader: 'a b'}\nfixtures: {static: ['{}']}")?.key == "trip.replayHeader")
+    }
+
     @Test func unknownKeysWarn() throws {
         let config = try load("target: {baseURL: http://x, colour: blue}\nfixtures: {static: [{}]}\nextras: 1")
         #expect(config.warnings.count == 2)
@@ -163,9 +187,30 @@ struct CatalogueTests {
         #expect(catalogue.rule("JRN-CACHE-001")?.weight == 1)
     }
 
-    @Test("every rule names a fault that must kill it, a remediation and references")
-    func everyRuleIsKillable() throws {
-        for rule in try RuleCatalogue.bundled().rules {
+    @Test func bundledTripPackLoads() throws {
+        let catalogue = try RuleCatalogue.bundled(.trip)
+        #expect(catalogue.name == "trip")
+        #expect(catalogue.rules.map(\.id) == ["TRP-RACE-001", "TRP-CONFLICT-001", "TRP-IDEM-001", "TRP-IDEM-002", "TRP-IDEM-003", "TRP-IDEM-004",
+                                              "TRP-AVAIL-001", "TRP-RATE-001", "TRP-RATE-002"])
+        #expect(catalogue.rules.filter { $0.severity == .blocker }.map(\.id) == ["TRP-RACE-001", "TRP-IDEM-001", "TRP-AVAIL-001"])
+        // Every fact is pinned by a line of the trip contract, not the journey one.
+        for rule in catalogue.rules { for fact in rule.compare { #expect(fact.pins.contains("CONTRACT-TRIP.md"), "\(rule.id).\(fact.fact)") } }
+    }
+
+    @Test("a rules directory laid out as rules/: the pack's file, else every file")
+    func rulesDirectoryByPack() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Sample.catalogueYAML.write(to: dir.appendingPathComponent("journey.yml"), atomically: true, encoding: .utf8)
+        try Sample.catalogueYAML.replacingOccurrences(of: "id: S-", with: "id: T-").write(to: dir.appendingPathComponent("trip.yml"), atomically: true, encoding: .utf8)
+        #expect(try RuleCatalogue.load(directory: dir, pack: .journey).rules.allSatisfy { $0.id.hasPrefix("S-") })
+        #expect(try RuleCatalogue.load(directory: dir, pack: .trip).rules.allSatisfy { $0.id.hasPrefix("T-") })
+    }
+
+    @Test("every rule of every pack names a fault that must kill it, a remediation and references", arguments: Pack.allCases)
+    func everyRuleIsKillable(_ pack: Pack) throws {
+        for rule in try RuleCatalogue.bundled(pack).rules {
             #expect(!rule.faults.isEmpty, "\(rule.id) lists no fault: nothing proves it can fail")
             #expect(rule.remediation.contains("```"), "\(rule.id) has no code-shaped hint")
             #expect(!rule.references.isEmpty, "\(rule.id) has no reference")
@@ -174,11 +219,13 @@ struct CatalogueTests {
     }
 
     /// What the action plan and a self-contained finding need, on every bundled rule and fact.
-    @Test func everyRuleCarriesItsPlan() throws {
-        for rule in try RuleCatalogue.bundled().rules {
+    @Test(arguments: Pack.allCases)
+    func everyRuleCarriesItsPlan(_ pack: Pack) throws {
+        let prefix = pack == .trip ? "TRP-" : "JRN-"
+        for rule in try RuleCatalogue.bundled(pack).rules {
             #expect(rule.component != nil && rule.effort != nil, "\(rule.id): component and effort")
             #expect((1...60).contains((rule.cause ?? "").count), "\(rule.id): a short root cause")
-            #expect(rule.keep?.contains("JRN-") == true, "\(rule.id): what must not regress names the rules that guard it")
+            #expect(rule.keep?.contains(prefix) == true, "\(rule.id): what must not regress names the rules that guard it")
             for fact in rule.compare {
                 // An event envelope is too long to quote in a sentence; every other fact says its value.
                 #expect((fact.impact ?? "").isEmpty == false, "\(rule.id).\(fact.fact): what a failing value means")

@@ -25,7 +25,7 @@ struct CheckCommand: AsyncParsableCommand {
         for warning in loaded.warnings { progressLine("warning: \(warning)") }
         loaded.gate = Gate(minScore: 0, failOn: .advisory)
         loaded.long = loaded.long || rules.long
-        var request = AuditRequest(config: loaded, catalogue: try rules.catalogue())
+        var request = AuditRequest(config: loaded, catalogue: try rules.catalogue(config: loaded.pack))
         request.only = [ruleID]
         request.auditorVersion = AuditorVersion.current
         do { _ = try request.selectedRules() } catch let error as AuditError { throw ValidationError(error.description) }

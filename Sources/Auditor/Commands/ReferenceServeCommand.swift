@@ -1,24 +1,32 @@
 import ArgumentParser
+import Checks
 import Foundation
 import Logging
 import Reference
 import Wire
 
-extension Fault: ExpressibleByArgument {}
 extension Variant: ExpressibleByArgument {}
 
 struct ReferenceServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the reference journey service; prints one JSON line with its addresses when ready.",
+        abstract: "Serve the reference service of a pack (journey, or trip); prints one JSON line with its addresses when ready.",
         discussion: """
         Serves until SIGINT or SIGTERM, then exits 0. Without --redis the state lives in an embedded \
         store that is also served read-only over RESP (the redisURL of the ready line), so redis-cli \
         can inspect keys and TTLs. Each --fault turns the reference into one wrong implementation \
         from the reviews; the auditor's rules must catch every one. Each --variant makes it take \
-        the other side of a choice the contract leaves open; every rule must still pass.
+        the other side of a choice the contract leaves open; every rule must still pass. \
+        With --pack trip it serves CONTRACT-TRIP.md instead: state in memory, or in PostgreSQL \
+        with --postgres; --fault takes the trip faults.
         """
     )
+
+    @Option(help: "Which reference: \(Pack.names).")
+    var pack: Pack = .journey
+
+    @Option(name: .customLong("postgres"), help: "Trip pack: keep trips, drivers and idempotency keys in this PostgreSQL (postgres://user[:password]@host:port/db) instead of memory.")
+    var postgres: String?
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -47,8 +55,8 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("eventbridge-endpoint"), help: "Send PutEvents here (http://host:port); without it events are dropped with a log line.")
     var eventBridgeEndpoint: String?
 
-    @Option(name: .customLong("fault"), help: "Reproduce one wrong implementation (repeatable): \(Fault.validNames).")
-    var faults: [Fault] = []
+    @Option(name: .customLong("fault"), help: "Reproduce one wrong implementation (repeatable). journey: \(Fault.validNames). trip: \(TripFault.validNames).")
+    var faults: [String] = []
 
     @Option(name: .customLong("variant"), help: "Take the other side of an open choice of the contract (repeatable): \(Variant.validNames).")
     var variants: [Variant] = []
@@ -63,6 +71,23 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
+        if pack == .trip {
+            let journeyOnly: [(String, Bool)] = [("--redis", redis != nil), ("--redis-ca-file", redisCAFile != nil), ("--lazy-redis", lazyRedis),
+                                                 ("--eventbridge-endpoint", eventBridgeEndpoint != nil), ("--variant", !variants.isEmpty),
+                                                 ("--tls-cert", tlsCert != nil), ("--ttl-scale", ttlScale != 1)]
+            if let (flag, _) = journeyOnly.first(where: { $0.1 }) { throw ValidationError("\(flag) is for the journey reference, not --pack trip") }
+            for name in faults where TripFault(rawValue: name) == nil {
+                throw ValidationError("unknown trip fault '\(name)'; valid: \(TripFault.validNames)")
+            }
+            if let postgres, !(postgres.hasPrefix("postgres://") || postgres.hasPrefix("postgresql://")) {
+                throw ValidationError("--postgres must be a postgres:// URL")
+            }
+        } else {
+            if postgres != nil { throw ValidationError("--postgres is for --pack trip") }
+            for name in faults where Fault(rawValue: name) == nil {
+                throw ValidationError("unknown journey fault '\(name)'; valid: \(Fault.validNames)")
+            }
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be within 0–65535, got \(port)") }
         if let http2Port, !(0...65535).contains(http2Port) { throw ValidationError("--http2-port must be within 0–65535, got \(http2Port)") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -87,11 +112,12 @@ struct ReferenceServeCommand: AsyncParsableCommand {
     func run() async throws {
         AuditorCommand.bootstrapLogging()
         SignalMask.unblockTermination()
+        if pack == .trip { return try await serveTrip() }
         var configuration = ReferenceConfiguration(
             host: host, port: port,
             redisURL: try redis.map(parsedRedisURL),
             eventBridgeEndpoint: eventBridgeEndpoint.flatMap(URL.init(string:)),
-            faults: Set(faults)
+            faults: Set(faults.compactMap(Fault.init(rawValue:)))
         )
         configuration.variants = Set(variants)
         configuration.lazyRedis = lazyRedis
@@ -109,6 +135,24 @@ struct ReferenceServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((addresses.jsonLine + "\n").utf8))
             }
         } catch let error as ReferenceError {
+            FileHandle.standardError.write(Data("auditor: \(error)\n".utf8))
+            throw ExitCodes.couldNotComplete
+        }
+    }
+
+    /// `--pack trip`: CONTRACT-TRIP.md's reference, until SIGINT or SIGTERM.
+    private func serveTrip() async throws {
+        var configuration = TripReferenceConfiguration(faults: Set(faults.compactMap(TripFault.init(rawValue:))))
+        configuration.host = host
+        configuration.port = port
+        configuration.http2Port = http2Port
+        configuration.postgresURL = postgres
+        configuration.logLevel = verbose ? .info : .notice
+        do {
+            try await TripReferenceServer.run(configuration, signals: [.sigterm, .sigint]) { addresses in
+                FileHandle.standardOutput.write(Data((addresses.jsonLine + "\n").utf8))
+            }
+        } catch {
             FileHandle.standardError.write(Data("auditor: \(error)\n".utf8))
             throw ExitCodes.couldNotComplete
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checks
+import Foundation
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,11 +11,23 @@ struct RulesCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per rule.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per rule (or, --format json, every rule in full for tools).")
         @OptionGroup var rules: RuleOptions
+
+        @Option(help: "text (one line per rule) or json (the pack, its version and every rule as the rule file has it).")
+        var format: ListFormat = .text
+
+        enum ListFormat: String, ExpressibleByArgument { case text, json }
 
         func run() throws {
             let catalogue = try rules.catalogue()
+            if format == .json {
+                struct Listing: Encodable { var pack: String; var version: String; var rules: [Rule] }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(Listing(pack: catalogue.name, version: catalogue.version, rules: catalogue.rules)), as: UTF8.self))
+                return
+            }
             print("\(catalogue.name) \(catalogue.version): \(catalogue.rules.count) rules")
             // The id column fits the longest id and one space (JRN-FAILCLOSED-001 touched its severity).
             let idWidth = (catalogue.rules.map(\.id.count).max() ?? 0) + 1

@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         if let failOn { loaded.gate.failOn = failOn }
         loaded.gate.failOnNew = certification.failOnNew
         loaded.long = loaded.long || rules.long
-        var request = AuditRequest(config: loaded, catalogue: try rules.catalogue())
+        var request = AuditRequest(config: loaded, catalogue: try rules.catalogue(config: loaded.pack))
         request.only = only
         request.skip = skip
         request.auditorVersion = AuditorVersion.current

@@ -4,16 +4,28 @@ import Foundation
 
 /// Options every auditing command shares: which rules, and where reports go.
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: "Load rule packs from this directory instead of the bundled ones.")
+    @Option(name: .customLong("rules"), help: "Load the rules from this directory instead of the bundled ones: its <pack>.yml, else every *.yml in it.")
     var rulesDirectory: String?
+
+    @Option(help: "The rule pack: \(Pack.names) (journey: CONTRACT.md; trip: CONTRACT-TRIP.md). Default: the config's pack:, else journey.")
+    var pack: Pack?
 
     @Flag(help: "Also run the long probes: JRN-EXPIRY-001 waits out the location key's 300 s TTL (about 5 min more). Same as long: true in audit.yml.")
     var long = false
 
-    func catalogue() throws -> RuleCatalogue {
+    /// The pack the command works on: `--pack`, else the config's, else journey; both given must agree.
+    func chosenPack(config: Pack? = nil) throws -> Pack {
+        if let pack, let config, pack != config {
+            throw ValidationError("--pack \(pack.rawValue) contradicts pack: \(config.rawValue) in the config")
+        }
+        return pack ?? config ?? .journey
+    }
+
+    func catalogue(config: Pack? = nil) throws -> RuleCatalogue {
+        let pack = try chosenPack(config: config)
         do {
-            if let rulesDirectory { return try RuleCatalogue.load(directory: URL(fileURLWithPath: rulesDirectory)) }
-            return try RuleCatalogue.bundled()
+            if let rulesDirectory { return try RuleCatalogue.load(directory: URL(fileURLWithPath: rulesDirectory), pack: pack) }
+            return try RuleCatalogue.bundled(pack)
         } catch let error as ConfigError {
             throw ValidationError("\(error)")
         }
@@ -49,6 +61,7 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 extension Gate.FailOn: ExpressibleByArgument {}
+extension Pack: ExpressibleByArgument {}
 extension Detail: ExpressibleByArgument {}
 
 /// Progress goes to stderr, so stdout stays the result.

@@ -2,10 +2,13 @@ import Foundation
 
 /// What to audit and how to gate: the typed form of `audit.yml`.
 public struct AuditConfig: Sendable {
+    /// Which system this is (`pack:`): the journey service (CONTRACT.md) or the trip service
+    /// (CONTRACT-TRIP.md). It picks the rule file, the reference, the calls and the fixture shape.
+    public var pack: Pack = .journey
     public var baseURL: URL
     /// More base URLs of the same deployment (for the statelessness probe).
     public var instances: [URL] = []
-    /// Overrides of CONTRACT.md's paths, by call name (startJourney, locationUpdate, liveLocation, arrived, stopJourney).
+    /// Overrides of the contract's paths, by call name (the pack's `calls`).
     public var paths: [String: String] = [:]
     /// What is certified: name, version, environment (shown in every format).
     public var identity = TargetIdentity()
@@ -45,6 +48,8 @@ public struct AuditConfig: Sendable {
     public var socketOrigin: String?
     /// More headers for the Socket.IO upgrade request (e.g. a cookie or an API gateway key).
     public var socketHeaders: [String: String] = [:]
+    /// The trip pack's settings (`trip:`); defaults for any other pack.
+    public var trip = TripSettings()
     /// Rules left out on purpose, each with why, who and until when.
     public var exclusions: [Exclusion] = []
     public var sourcePaths: [String] = []
@@ -175,4 +180,18 @@ public struct Gate: Sendable, Equatable, Codable {
         }
         return reasons
     }
+}
+
+/// `trip:` in audit.yml: the deployment's choices CONTRACT-TRIP.md leaves to configuration.
+public struct TripSettings: Sendable, Equatable {
+    /// The replay header's name (`X-Idempotent-Replay` as seed 004; Stripe's is `Idempotent-Replayed`).
+    public var replayHeader = "X-Idempotent-Replay"
+    /// How long TRP-IDEM-004 waits before it replays a key (longer than any cache in front of the
+    /// store would keep it); nil: the rule's 30 s.
+    public var cacheSeconds: Double?
+    /// A command that restarts the target and returns (TRP-IDEM-004 replays a key after it);
+    /// nil: the restart is not tried.
+    public var restartCommand: [String]?
+
+    public init() {}
 }

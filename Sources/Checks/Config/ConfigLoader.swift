@@ -25,7 +25,7 @@ public struct ConfigLoader {
         }
         let doc = Reader(node: root ?? Node.mapping(Node.Mapping([])), path: "", file: file, environment: environment)
         var warnings: [String] = []
-        try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude", "long"], warnings: &warnings)
+        try doc.mapping(allowed: ["target", "tls", "redis", "eventbridge", "socket", "source", "fixtures", "gate", "scale", "waivers", "exclude", "long", "pack", "trip"], warnings: &warnings)
 
         let target = try doc.required("target")
         try target.mapping(allowed: ["baseURL", "instances", "paths", "headers", "name", "version", "versionURL", "environment", "http2", "http2URL"],
@@ -33,12 +33,18 @@ public struct ConfigLoader {
         let baseURL = try target.required("baseURL").url()
         let fixtures = try fixtureSpec(try doc.required("fixtures"), warnings: &warnings)
         var config = AuditConfig(baseURL: baseURL, fixtures: fixtures)
+        if let pack = doc.optional("pack") {
+            let text = try pack.string()
+            guard let parsed = Pack(rawValue: text) else { throw ConfigError(file: file, key: pack.path, expected: "one of \(Pack.names)", found: "'\(text)'") }
+            config.pack = parsed
+        }
+        if let trip = doc.optional("trip") { config.trip = try tripSettings(trip, pack: config.pack, warnings: &warnings) }
         config.instances = try target.optional("instances")?.list().map { try $0.url() } ?? []
         if let paths = target.optional("paths") {
-            let allowed = ["startJourney", "locationUpdate", "liveLocation", "arrived", "stopJourney"]
+            let allowed = config.pack.calls
             for (key, value) in try paths.entries() {
                 guard allowed.contains(key) else {
-                    throw ConfigError(file: file, key: "target.paths.\(key)", expected: "one of \(allowed.joined(separator: ", "))", found: "'\(key)'")
+                    throw ConfigError(file: file, key: "target.paths.\(key)", expected: "one of \(allowed.joined(separator: ", ")) (the calls of the \(config.pack.rawValue) pack)", found: "'\(key)'")
                 }
                 let path = try value.string()
                 guard path.hasPrefix("/") else { throw ConfigError(file: file, key: value.path, expected: "a path starting with /", found: "'\(path)'") }
@@ -139,6 +145,32 @@ public struct ConfigLoader {
         }
         config.warnings = warnings
         return config
+    }
+
+    /// `trip:` (only with `pack: trip`): the replay header's name, the wait of TRP-IDEM-004 and the
+    /// command that restarts the target.
+    private func tripSettings(_ node: Reader, pack: Pack, warnings: inout [String]) throws -> TripSettings {
+        guard pack == .trip else { throw ConfigError(file: node.file, key: node.path, expected: "trip: only with pack: trip", found: "pack: \(pack.rawValue)") }
+        try node.mapping(allowed: ["replayHeader", "cacheSeconds", "restartCommand"], warnings: &warnings)
+        var settings = TripSettings()
+        if let header = node.optional("replayHeader") {
+            let name = try header.string()
+            guard Self.isToken(name) else { throw ConfigError(file: node.file, key: header.path, expected: "a header name", found: "'\(name)'") }
+            settings.replayHeader = name
+        }
+        if let wait = node.optional("cacheSeconds") {
+            let seconds = try wait.seconds()
+            guard seconds >= 1, seconds <= 86_400 else {
+                throw ConfigError(file: node.file, key: wait.path, expected: "seconds within 1–86400 (longer than a cache would keep a key)", found: "\(Judge.format(seconds))")
+            }
+            settings.cacheSeconds = seconds
+        }
+        if let command = node.optional("restartCommand") {
+            let words = try command.list().map { try $0.string() }
+            guard !words.isEmpty else { throw ConfigError(file: node.file, key: command.path, expected: "a command and its arguments", found: "an empty list") }
+            settings.restartCommand = words
+        }
+        return settings
     }
 
     /// `tls:`: files relative to the config file's directory; a certificate without its key (or

@@ -1,4 +1,5 @@
 import Foundation
+import RuleFiles
 import Yams
 
 /// The rule packs: every rule the auditor knows, loaded from YAML (bundled, or `--rules DIR`).
@@ -15,12 +16,19 @@ public struct RuleCatalogue: Sendable, Equatable {
 
     public func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
-    /// The catalogue shipped inside the binary.
-    public static func bundled() throws -> RuleCatalogue {
-        guard let url = Bundle.module.url(forResource: "journey", withExtension: "yml", subdirectory: "rules") else {
-            throw ConfigError(file: "rules/journey.yml", key: "", expected: "the bundled rule file", found: "nothing: the resource is missing from the build")
+    /// The catalogue of a pack shipped inside the binary (`rules/<pack>.yml`).
+    public static func bundled(_ pack: Pack = .journey) throws -> RuleCatalogue {
+        guard let url = RuleFiles.url(pack: pack.rawValue) else {
+            throw ConfigError(file: "rules/\(pack.rawValue).yml", key: "", expected: "the bundled rule file", found: "nothing: the resource is missing from the build")
         }
         return try load(files: [url])
+    }
+
+    /// A pack's rules from a directory laid out as `rules/` is: `<pack>.yml` when the directory
+    /// has it, else every rule file in it (one pack split across files).
+    public static func load(directory: URL, pack: Pack) throws -> RuleCatalogue {
+        let file = directory.appendingPathComponent("\(pack.rawValue).yml")
+        return FileManager.default.fileExists(atPath: file.path) ? try load(files: [file]) : try load(directory: directory)
     }
 
     /// Every `*.yml`/`*.yaml` file of a directory, merged; ids must be unique across files.

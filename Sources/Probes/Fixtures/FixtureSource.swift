@@ -2,6 +2,12 @@ import Foundation
 import Synchronization
 import Wire
 
+/// Where fixture documents come from (`fixtures.http`, `.command`, `.static`), whatever the
+/// pack's fixture shape: one JSON document per fixture, and where it came from for errors.
+public protocol FixtureDocuments: Sendable {
+    func document() async throws -> (text: String, source: String)
+}
+
 /// Hands out fresh fixtures; each probe scenario takes what it consumes.
 public protocol FixtureSource: Sendable {
     func next() async throws -> ProbeFixture
@@ -29,7 +35,7 @@ extension FixtureSource {
 }
 
 /// `fixtures.http`: one request per fixture (the reference's `POST /__reference/fixtures` is one).
-public struct HTTPFixtureSource: FixtureSource {
+public struct HTTPFixtureSource: FixtureSource, FixtureDocuments {
     let url: URL
     let method: String
     let headers: [String: String]
@@ -46,6 +52,11 @@ public struct HTTPFixtureSource: FixtureSource {
     }
 
     public func next() async throws -> ProbeFixture {
+        let (text, source) = try await document()
+        return try ProbeFixture.decode(text, source: source)
+    }
+
+    public func document() async throws -> (text: String, source: String) {
         let response: HTTPResponseData
         do {
             response = try await client.send(HTTPRequestSpec(method: method, url: url, headers: headers.sorted { $0.key < $1.key }))
@@ -55,7 +66,7 @@ public struct HTTPFixtureSource: FixtureSource {
         guard (200..<300).contains(response.status) else {
             throw FixtureError("fixture request to \(url.absoluteString) answered \(response.status)")
         }
-        return try ProbeFixture.decode(response.bodyText, source: url.absoluteString)
+        return (response.bodyText, url.absoluteString)
     }
 
     private var batchClient: HTTPClient {
@@ -82,32 +93,41 @@ public struct HTTPFixtureSource: FixtureSource {
 }
 
 /// `fixtures.command`: runs the command once per fixture; its stdout is the fixture JSON.
-public struct CommandFixtureSource: FixtureSource {
+public struct CommandFixtureSource: FixtureSource, FixtureDocuments {
     let command: [String]
 
     public init(command: [String]) { self.command = command }
 
     public func next() async throws -> ProbeFixture {
-        let output = try await CommandRunner.run(command, timeout: 30)
-        return try ProbeFixture.decode(output, source: "fixtures.command '\(command.joined(separator: " "))'")
+        let (text, source) = try await document()
+        return try ProbeFixture.decode(text, source: source)
+    }
+
+    public func document() async throws -> (text: String, source: String) {
+        (try await CommandRunner.run(command, timeout: 30), "fixtures.command '\(command.joined(separator: " "))'")
     }
 }
 
 /// `fixtures.static`: a fixed list, each used once, in order.
-public final class StaticFixtureSource: FixtureSource {
+public final class StaticFixtureSource: FixtureSource, FixtureDocuments {
     private let fixtures: [String]
     private let index = Mutex(0)
 
     public init(fixtures: [String]) { self.fixtures = fixtures }
 
     public func next() async throws -> ProbeFixture {
+        let (text, source) = try await document()
+        return try ProbeFixture.decode(text, source: source)
+    }
+
+    public func document() async throws -> (text: String, source: String) {
         let i = index.withLock { value -> Int in
             defer { value += 1 }
             return value
         }
         guard i < fixtures.count else {
-            throw FixtureError("fixtures.static is exhausted: all \(fixtures.count) fixtures are used (each probe needs fresh sessions; `auditor run --dry-run` shows how many)")
+            throw FixtureError("fixtures.static is exhausted: all \(fixtures.count) fixtures are used (each probe needs fresh ones; `auditor run --dry-run` shows how many)")
         }
-        return try ProbeFixture.decode(fixtures[i], source: "fixtures.static[\(i)]")
+        return (fixtures[i], "fixtures.static[\(i)]")
     }
 }

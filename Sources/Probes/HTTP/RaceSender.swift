@@ -149,8 +149,12 @@ final class RequestPartSink: ChannelOutboundHandler {
 /// The baseline the race sender is measured against: N tasks that each connect and send at once.
 public enum NaiveSender {
     public static func send(_ request: HTTPRequestSpec, count: Int, client: HTTPClient) async throws -> [HTTPResponseData] {
+        try await send(Array(repeating: request, count: count), client: client)
+    }
+
+    public static func send(_ requests: [HTTPRequestSpec], client: HTTPClient) async throws -> [HTTPResponseData] {
         try await withThrowingTaskGroup(of: HTTPResponseData.self) { group in
-            for _ in 0..<count { group.addTask { try await client.send(request) } }
+            for request in requests { group.addTask { try await client.send(request) } }
             var responses: [HTTPResponseData] = []
             for try await response in group { responses.append(response) }
             return responses

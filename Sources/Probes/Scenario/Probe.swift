@@ -56,6 +56,9 @@ public enum ProbeCatalog {
         GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
         WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(), ScaleProbe(),
         StoreDeadlineProbe(), NotScheduledProbe(), RetryProbe(), ExpiryProbe(),
+        // The trip pack (CONTRACT-TRIP.md).
+        TripRaceProbe(), TripConflictProbe(), IdempotentReplayProbe(), KeyReuseProbe(), ConcurrentKeyProbe(), DurableKeyProbe(),
+        TripAvailabilityProbe(), TripRateProbe(), TripRateClassesProbe(),
     ]
 
     public static func probe(_ kind: String) -> (any Probe)? {

@@ -7,7 +7,7 @@ import Wire
 /// collects the facts, and stops every journey it started when it ends.
 public final class ProbeRun: Sendable {
     public let system: ProbeSystem
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let inspectorSlot = InspectorSlot()
 
     struct State {
@@ -169,6 +169,21 @@ public final class ProbeRun: Sendable {
     public func race(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, count: Int,
                      naive: Bool = false) async throws -> [HTTPResponseData] {
         let request = system.api.request(call, sessionId: fixture.sessionId, token: fixture.token(role))
+        let h2 = http2Target().map { base, why in
+            (Array(repeating: JourneyAPI(baseURL: base, paths: system.api.paths).request(call, sessionId: fixture.sessionId, token: fixture.token(role)), count: count), why)
+        }
+        let responses = try await burst(label, Array(repeating: request, count: count), credentials: Array(repeating: role.rawValue, count: count),
+                                        http2: h2, naive: naive)
+        if call == .startJourney, responses.contains(where: { $0.status == 201 }) { trackStart(fixture, role) }
+        return responses
+    }
+
+    /// Requests released together, recorded one step each with the credential that sent it. `http2`
+    /// holds the same requests addressed to the HTTP/2 listener, and why it applies (nil: last-byte
+    /// sync). A burst that fails after its release is never resent: the scenario ends.
+    func burst(_ label: String, _ requests: [HTTPRequestSpec], credentials: [String], http2: ([HTTPRequestSpec], String)?,
+               naive: Bool = false) async throws -> [HTTPResponseData] {
+        let count = requests.count
         let responses: [HTTPResponseData]
         var sender = "last-byte sync over HTTP/1.1"
         var warmUps = count   // last-byte sync warms each connection with a GET /; one for HTTP/2
@@ -176,52 +191,50 @@ public final class ProbeRun: Sendable {
             if naive {
                 sender = "\(count) concurrent connections (naive)"
                 warmUps = 0
-                responses = try await NaiveSender.send(request, count: count, client: system.api.client)
-            } else if let (h2Request, why) = http2Race(call, fixture, as: role) {
+                responses = try await NaiveSender.send(requests, client: system.api.client)
+            } else if let (h2Requests, why) = http2 {
                 do {
-                    responses = try await SinglePacketSender(tls: system.api.client.tls).send(Array(repeating: h2Request, count: count))
+                    responses = try await SinglePacketSender(tls: system.api.client.tls).send(h2Requests)
                     sender = "single packet over HTTP/2 (\(why))"
                     warmUps = 1
                 } catch let error as SinglePacketNotSent where system.http2 == .auto {
                     // auto: a server that does not speak HTTP/2 is raced as before; nothing was sent.
                     sender = "last-byte sync over HTTP/1.1 (\(error))"
-                    responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
+                    responses = try await RaceSender(for: system.api.client).send(requests)
                 }
             } else {
-                responses = try await RaceSender(for: system.api.client).send(Array(repeating: request, count: count))
+                responses = try await RaceSender(for: system.api.client).send(requests)
             }
         } catch {
             throw ProbeError("\(label): the burst to \(system.name) failed (\(error))")
         }
         note(label, "sender: \(sender)")
-        let pathAndQuery = HTTPClient.target(of: request.url)
         state.withLock { state in
             for _ in 0..<warmUps {
                 state.transcript.append(Exchange(kind: .http, label: "\(label) (warm-up)", request: "GET /", credential: Role.none.rawValue, result: "answered"))
             }
-            for response in responses {
-                state.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(pathAndQuery)",
-                                                 credential: role.rawValue, result: "\(response.status)"))
+            for (index, response) in responses.enumerated() {
+                let request = requests[index]
+                state.transcript.append(Exchange(kind: .http, label: label, request: "\(request.method) \(HTTPClient.target(of: request.url))",
+                                                 credential: credentials[index], body: request.body.isEmpty ? nil : String(decoding: request.body, as: UTF8.self),
+                                                 result: "\(response.status)"))
             }
         }
-        if call == .startJourney, responses.contains(where: { $0.status == 201 }) { trackStart(fixture, role) }
         if let spread = RaceSpread.microseconds(responses) {
             note(label, String(format: "server-side spread of the burst: %.0f µs (first to last request begun)", spread))
         }
         return responses
     }
 
-    /// The request for the single-packet sender and why it applies, or nil for last-byte sync:
-    /// `never`; or `auto` on plain HTTP without an `http2URL` (h2c is never guessed).
-    private func http2Race(_ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role) -> (HTTPRequestSpec, String)? {
-        let api = system.http2API ?? system.api
-        let secure = api.baseURL.scheme == "https"
+    /// Where the single-packet sender goes and why, or nil for last-byte sync: `never`; or `auto`
+    /// on plain HTTP without an `http2URL` (h2c is never guessed).
+    func http2Target() -> (base: URL, why: String)? {
+        let base = system.http2API?.baseURL ?? system.api.baseURL
+        let secure = base.scheme == "https"
         switch system.http2 {
         case .never: return nil
         case .auto where !secure && system.http2API == nil: return nil
-        default:
-            let why = secure ? "ALPN h2" : "h2c at \(api.baseURL.absoluteString)"
-            return (api.request(call, sessionId: fixture.sessionId, token: fixture.token(role)), why)
+        default: return (base, secure ? "ALPN h2" : "h2c at \(base.absoluteString)")
         }
     }
 

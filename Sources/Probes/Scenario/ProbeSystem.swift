@@ -44,6 +44,9 @@ public struct ProbeSystem: Sendable {
     /// spoken when not at `api`'s base URL (`target.http2URL`).
     public var http2: HTTP2Mode = .auto
     public var http2API: JourneyAPI?
+    /// The trip pack's access to this system (its routes, fixtures, replay header); nil for a
+    /// journey audit.
+    public var trip: TripAccess?
     /// The in-process reference: the scale rule is judged against the configured limits alone,
     /// so the reference does not load the machine a second time.
     public var isReference = false

@@ -44,7 +44,7 @@ public enum MarkdownRenderer {
     }
 
     static func header(_ report: AuditReport, _ md: inout Document) {
-        md.line("# Production Readiness Certification: Journey Tracking")
+        md.line("# Production Readiness Certification: \(report.catalogue == Pack.trip.rawValue ? "Trip Assignment" : "Journey Tracking")")
         md.blank()
         if let identity = report.identity?.line { md.line("**Certified:** \(identity)  ") }
         md.line("**Target:** \(report.target)  ")
