@@ -5,12 +5,12 @@ import Testing
 import Wire
 
 /// CONTRACT-TRIP.md "Concurrency": ten drivers accepting one trip at the same moment, and a
-/// driver going offline while accepting.
+/// driver going offline while accepting; on both stores.
 @Suite("Trip contract: concurrency", .timeLimit(.minutes(2)))
 struct TripReferenceConcurrencyTests {
-    @Test("ten synchronized accepts: exactly one 200, nine 409; the winner holds the trip at version 1")
-    func acceptRace() async throws {
-        try await withTripReference { _, api in
+    @Test("ten synchronized accepts: exactly one 200, nine 409; the winner holds the trip at version 1", arguments: TripStoreKind.allCases)
+    func acceptRace(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             for _ in 0..<3 {
                 let outcome = try await TripRace.accepts(api)
                 #expect(outcome.statuses.sorted() == [200] + Array(repeating: 409, count: 9))
@@ -22,11 +22,11 @@ struct TripReferenceConcurrencyTests {
         }
     }
 
-    @Test("the same race over h2c: one 200")
-    func acceptRaceOverHTTP2() async throws {
+    @Test("the same race over h2c: one 200", arguments: TripStoreKind.allCases)
+    func acceptRaceOverHTTP2(_ store: TripStoreKind) async throws {
         var configuration = TripReferenceConfiguration()
         configuration.http2Port = 0
-        try await withTripReference(configuration) { reference, api in
+        try await withTripReference(on: store, configuration) { reference, api in
             let h2 = try #require(reference.addresses.http2BaseURL.flatMap(URL.init(string:)))
             let f = try await api.fixture()
             let requests = f.drivers.map { TripAPI(baseURL: h2).request("POST", "api/driver/ride/trip-action", token: $0.token,
@@ -36,9 +36,9 @@ struct TripReferenceConcurrencyTests {
         }
     }
 
-    @Test("a driver going offline while accepting never leaves the trip accepted by an offline driver")
-    func offlineWhileAccepting() async throws {
-        try await withTripReference { _, api in
+    @Test("a driver going offline while accepting never leaves the trip accepted by an offline driver", arguments: TripStoreKind.allCases)
+    func offlineWhileAccepting(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             for _ in 0..<5 {
                 let f = try await api.fixture()
                 let driver = f.drivers[0]
@@ -54,9 +54,9 @@ struct TripReferenceConcurrencyTests {
         }
     }
 
-    @Test("offline, then unavailable: every accepted trip of the driver is released, version + 1")
-    func offlineReleases() async throws {
-        try await withTripReference { _, api in
+    @Test("offline, then unavailable: every accepted trip of the driver is released, version + 1", arguments: TripStoreKind.allCases)
+    func offlineReleases(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let one = try await api.fixture(), two = try await api.fixture()
             let driver = one.drivers[0]
             #expect(try await api.accept(driver.token, trip: one.tripId).status == 200)

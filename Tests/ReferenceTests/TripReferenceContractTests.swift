@@ -3,12 +3,13 @@ import Reference
 import Testing
 import Wire
 
-/// CONTRACT-TRIP.md's calls, one by one, over real HTTP: every success body and every error status.
+/// CONTRACT-TRIP.md's calls, one by one, over real HTTP: every success body and every error
+/// status, on the embedded store and on a real PostgreSQL.
 @Suite("Trip contract: calls", .timeLimit(.minutes(2)))
 struct TripReferenceContractTests {
-    @Test("the fixture, the version and the root")
-    func fixtureShape() async throws {
-        try await withTripReference { reference, api in
+    @Test("the fixture, the version and the root", arguments: TripStoreKind.allCases)
+    func fixtureShape(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { reference, api in
             let raw = try await api.send("POST", "__reference/fixtures", token: nil)
             #expect(raw.status == 201)
             #expect(raw.jsonKeys == ["tripId", "customer", "otherCustomer", "drivers"])
@@ -26,14 +27,15 @@ struct TripReferenceContractTests {
             #expect(version.json?["build"] as? String == "clean")
             #expect(try await api.send("GET", "", token: nil).json?["service"] as? String == "trip reference")
             #expect(reference.addresses.pack == "trip")
-            #expect(reference.addresses.store == "embedded")
+            #expect(reference.addresses.store == (store == .embedded ? "embedded" : reference.addresses.store))
+            #expect(store == .embedded || reference.addresses.store.hasPrefix("postgres://"))
             #expect(reference.addresses.jsonLine.hasPrefix(#"{"baseURL":"#))
         }
     }
 
-    @Test("create: 201 pending at version 0; 401, 403 for a driver, 400 for bad bodies")
-    func create() async throws {
-        try await withTripReference { _, api in
+    @Test("create: 201 pending at version 0; 401, 403 for a driver, 400 for bad bodies", arguments: TripStoreKind.allCases)
+    func create(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let created = try await api.create(f.customer.token)
             #expect(created.status == 201)
@@ -57,9 +59,9 @@ struct TripReferenceContractTests {
         }
     }
 
-    @Test("accept: 200 with the driver and version + 1; 404, 409 assigned, 409 stale version, 409 unavailable driver, 400")
-    func accept() async throws {
-        try await withTripReference { _, api in
+    @Test("accept: 200 with the driver and version + 1; 404, 409 assigned, 409 stale version, 409 unavailable driver, 400", arguments: TripStoreKind.allCases)
+    func accept(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             #expect(try await api.accept(f.drivers[0].token, trip: "no-such-trip").status == 404)
             let stale = try await api.accept(f.drivers[0].token, trip: f.tripId, version: 3)
@@ -95,9 +97,9 @@ struct TripReferenceContractTests {
         }
     }
 
-    @Test("cancel: only the assigned driver; back to pending, no driver, version + 1; 403, 409, 404")
-    func cancel() async throws {
-        try await withTripReference { _, api in
+    @Test("cancel: only the assigned driver; back to pending, no driver, version + 1; 403, 409, 404", arguments: TripStoreKind.allCases)
+    func cancel(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             #expect(try await api.cancel(f.drivers[0].token, trip: f.tripId).status == 409, "a pending trip is not accepted")
             #expect(try await api.cancel(f.drivers[0].token, trip: "no-such-trip").status == 404)
@@ -112,9 +114,9 @@ struct TripReferenceContractTests {
         }
     }
 
-    @Test("details: the customer and the assigned driver see it; anyone else 403; 404")
-    func details() async throws {
-        try await withTripReference { _, api in
+    @Test("details: the customer and the assigned driver see it; anyone else 403; 404", arguments: TripStoreKind.allCases)
+    func details(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             #expect(try await api.details(f.drivers[0].token, trip: f.tripId).status == 403, "no driver is assigned yet")
             #expect(try await api.accept(f.drivers[0].token, trip: f.tripId).status == 200)
@@ -132,9 +134,9 @@ struct TripReferenceContractTests {
         }
     }
 
-    @Test("online status: 200 with the state and the released trips; 400; 403 for a customer")
-    func onlineStatus() async throws {
-        try await withTripReference { _, api in
+    @Test("online status: 200 with the state and the released trips; 400; 403 for a customer", arguments: TripStoreKind.allCases)
+    func onlineStatus(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let online = try await api.onlineStatus(f.drivers[0].token, online: true)
             #expect(online.status == 200)
@@ -151,9 +153,9 @@ struct TripReferenceContractTests {
         }
     }
 
-    @Test("location: 200 Location updated; 400 out of range or missing; 403 for a customer")
-    func location() async throws {
-        try await withTripReference { _, api in
+    @Test("location: 200 Location updated; 400 out of range or missing; 403 for a customer", arguments: TripStoreKind.allCases)
+    func location(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let updated = try await api.location(f.drivers[0].token)
             #expect(updated.status == 200)

@@ -4,12 +4,13 @@ import Reference
 import Testing
 import Wire
 
-/// CONTRACT-TRIP.md "Idempotency": replay, 422 on another body, one effect under concurrency.
+/// CONTRACT-TRIP.md "Idempotency": replay, 422 on another body, one effect under concurrency;
+/// on both stores.
 @Suite("Trip contract: idempotency", .timeLimit(.minutes(2)))
 struct TripReferenceIdempotencyTests {
-    @Test("a retried create replays the first answer byte for byte, marked, and creates nothing more")
-    func replayCreate() async throws {
-        try await withTripReference { _, api in
+    @Test("a retried create replays the first answer byte for byte, marked, and creates nothing more", arguments: TripStoreKind.allCases)
+    func replayCreate(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let first = try await api.create(f.customer.token, key: "k-create")
             #expect(first.status == 201)
@@ -26,9 +27,9 @@ struct TripReferenceIdempotencyTests {
         }
     }
 
-    @Test("a retried accept and cancel replay; no second version bump")
-    func replayActions() async throws {
-        try await withTripReference { _, api in
+    @Test("a retried accept and cancel replay; no second version bump", arguments: TripStoreKind.allCases)
+    func replayActions(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let accepted = try await api.accept(f.drivers[0].token, trip: f.tripId, key: "k-accept")
             #expect(accepted.status == 200)
@@ -46,9 +47,9 @@ struct TripReferenceIdempotencyTests {
         }
     }
 
-    @Test("a refusal is an answer too: a 409 is replayed, even once the trip is free again")
-    func refusalReplayed() async throws {
-        try await withTripReference { _, api in
+    @Test("a refusal is an answer too: a 409 is replayed, even once the trip is free again", arguments: TripStoreKind.allCases)
+    func refusalReplayed(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             #expect(try await api.accept(f.drivers[0].token, trip: f.tripId).status == 200)
             #expect(try await api.accept(f.drivers[1].token, trip: f.tripId, key: "k-late").status == 409)
@@ -59,9 +60,9 @@ struct TripReferenceIdempotencyTests {
         }
     }
 
-    @Test("the same key with another body: 422, no effect")
-    func otherBody() async throws {
-        try await withTripReference { _, api in
+    @Test("the same key with another body: 422, no effect", arguments: TripStoreKind.allCases)
+    func otherBody(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture(), other = try await api.fixture()
             #expect(try await api.accept(f.drivers[0].token, trip: f.tripId, key: "k-one").status == 200)
             let reused = try await api.accept(f.drivers[0].token, trip: other.tripId, key: "k-one")
@@ -71,9 +72,9 @@ struct TripReferenceIdempotencyTests {
         }
     }
 
-    @Test("ten concurrent creates with one key: one trip; the others 409 in progress or a replay of it")
-    func concurrentKey() async throws {
-        try await withTripReference { _, api in
+    @Test("ten concurrent creates with one key: one trip; the others 409 in progress or a replay of it", arguments: TripStoreKind.allCases)
+    func concurrentKey(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             for round in 0..<3 {
                 let outcome = try await TripKeyRace.creates(api, key: "k-race-\(round)")
                 #expect(outcome.tripIds.count == 1, "\(outcome.statuses)")
@@ -87,11 +88,11 @@ struct TripReferenceIdempotencyTests {
         }
     }
 
-    @Test("a key kept past the cache's few seconds still replays (the store keeps keys 24 h)")
-    func keptPastACache() async throws {
+    @Test("a key kept past the cache's few seconds still replays (the store keeps keys 24 h)", arguments: TripStoreKind.allCases)
+    func keptPastACache(_ store: TripStoreKind) async throws {
         var configuration = TripReferenceConfiguration()
         configuration.idempotencyCacheSeconds = 1
-        try await withTripReference(configuration) { _, api in
+        try await withTripReference(on: store, configuration) { _, api in
             let f = try await api.fixture()
             let first = try await api.create(f.customer.token, key: "k-long")
             try await Task.sleep(for: .milliseconds(1200))

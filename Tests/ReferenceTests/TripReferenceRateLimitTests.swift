@@ -3,12 +3,13 @@ import Reference
 import Testing
 import Wire
 
-/// CONTRACT-TRIP.md "Rate limits": per caller and class, 429 with its body and headers.
+/// CONTRACT-TRIP.md "Rate limits": per caller and class, 429 with its body and headers
+/// (the windows are in process memory whatever the store; the answers they mark come from it).
 @Suite("Trip contract: rate limits", .timeLimit(.minutes(2)))
 struct TripReferenceRateLimitTests {
-    @Test("ten accepts pass (200 or 409), counting down; the eleventh is 429 with Retry-After and Reset agreeing")
-    func acceptLimit() async throws {
-        try await withTripReference { _, api in
+    @Test("ten accepts pass (200 or 409), counting down; the eleventh is 429 with Retry-After and Reset agreeing", arguments: TripStoreKind.allCases)
+    func acceptLimit(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let driver = f.drivers[0].token
             for n in 1...10 {
@@ -34,9 +35,9 @@ struct TripReferenceRateLimitTests {
         }
     }
 
-    @Test("the other classes: cancel 5, location 100, general 60; a 401 is neither counted nor marked")
-    func otherClasses() async throws {
-        try await withTripReference { _, api in
+    @Test("the other classes: cancel 5, location 100, general 60; a 401 is neither counted nor marked", arguments: TripStoreKind.allCases)
+    func otherClasses(_ store: TripStoreKind) async throws {
+        try await withTripReference(on: store) { _, api in
             let f = try await api.fixture()
             let driver = f.drivers[0].token
             for _ in 1...5 { #expect(try await api.cancel(driver, trip: f.tripId).status == 409) }

@@ -85,16 +85,36 @@ extension HTTPResponseData {
     var isReplay: Bool { header("X-Idempotent-Replay") == "true" }
 }
 
-/// Runs `body` against a freshly started trip reference and always stops it.
-func withTripReference(_ configuration: TripReferenceConfiguration = .init(), _ body: (RunningTripReference, TripAPI) async throws -> Void) async throws {
+/// Which store the trip reference under test runs on: the contract suites check every row on both.
+enum TripStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case embedded, postgres
+    var testDescription: String { rawValue }
+}
+
+/// Runs `body` against a freshly started trip reference (on a fresh PostgreSQL of its own for
+/// `.postgres`) and always stops both.
+func withTripReference(on store: TripStoreKind = .embedded, _ configuration: TripReferenceConfiguration = .init(),
+                       _ body: (RunningTripReference, TripAPI) async throws -> Void) async throws {
+    guard store == .postgres else { return try await withTripReference(configuration, body) }
+    let postgres = try await PostgresServer.start()
+    try await withCleanup({ await postgres.stop() }) {
+        var configuration = configuration
+        configuration.postgresURL = postgres.url
+        try await withTripReference(configuration, body)
+    }
+}
+
+func withTripReference(on store: TripStoreKind = .embedded, faults: Set<TripFault>,
+                       _ body: (RunningTripReference, TripAPI) async throws -> Void) async throws {
+    try await withTripReference(on: store, TripReferenceConfiguration(faults: faults), body)
+}
+
+/// Runs `body` against a trip reference started with exactly this configuration, and always stops it.
+func withTripReference(_ configuration: TripReferenceConfiguration, _ body: (RunningTripReference, TripAPI) async throws -> Void) async throws {
     var configuration = configuration
     configuration.logLevel = .critical
     let reference = try await TripReferenceServer.start(configuration)
     try await withCleanup({ await reference.stop() }) {
         try await body(reference, TripAPI(baseURL: reference.baseURL))
     }
-}
-
-func withTripReference(faults: Set<TripFault>, _ body: (RunningTripReference, TripAPI) async throws -> Void) async throws {
-    try await withTripReference(TripReferenceConfiguration(faults: faults), body)
 }

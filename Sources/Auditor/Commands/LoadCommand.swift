@@ -34,6 +34,7 @@ struct LoadCommand: AsyncParsableCommand {
         AuditorCommand.bootstrapLogging()
         let loaded: AuditConfig
         do { loaded = try ConfigLoader().load(file: config) } catch let error as ConfigError { throw ValidationError(error.description) }
+        guard loaded.pack == .journey else { throw ValidationError("auditor load is for the journey pack; the trip pack's findings are re-checked with `auditor check RULE --config`") }
         guard var spec = loaded.scale ?? journeys.map({ ScaleSpec(journeys: $0, durationSeconds: duration ?? 60) }) else {
             throw ValidationError("\(config): no scale: section (or give --journeys)")
         }

@@ -44,6 +44,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         let loaded: AuditConfig
         do { loaded = try ConfigLoader().load(file: config) } catch let error as ConfigError { throw ValidationError(error.description) }
         for warning in loaded.warnings { progressLine("warning: \(warning)") }
+        guard loaded.pack == .journey else { throw ValidationError("auditor reproduce is for the journey pack; the trip pack's findings are re-checked with `auditor check RULE --config`") }
         let environment: ReproductionEnvironment
         do { environment = try await ReproductionEnvironment.start(loaded) } catch { throw auditExit(error) }
         FileHandle.standardError.write(Data("auditor reproduce: \(environment.summary)\n".utf8))

@@ -28,4 +28,19 @@ public enum TripFault: String, ReferenceSwitch {
     case ratelimitOffByOne = "ratelimit-off-by-one"
     /// `X-RateLimit-Reset` in Unix epoch milliseconds instead of the contract's seconds.
     case resetInMs = "reset-in-ms"
+    /// The optional `version` of an accept is never read: a stale one is accepted (seed 004 §1's
+    /// optimistic locking, claimed and not wired).
+    case ignoreVersion = "ignore-version"
+    /// A known key with another body still runs the request, and only then answers 422 (the
+    /// body compared after the controller instead of before it).
+    case mismatchRunsThen422 = "mismatch-runs-then-422"
+    /// A request whose key is still in flight answers 500: the unique constraint of seed 004's
+    /// table violated and surfaced as a server error instead of 409.
+    case concurrentKey500 = "concurrent-key-500"
+    /// The 429 has the framework's default body (`{"message": "Too Many Attempts."}`) instead of
+    /// the seed's `{response_code, message, retry_after}`.
+    case plain429Body = "plain-429-body"
+    /// Seed 004's Deployment Step 4 skipped: the idempotency middleware is not applied to the
+    /// routes, so every retry runs again (a second trip, a 409 for the driver's own accept).
+    case idempotencyNotApplied = "idempotency-not-applied"
 }

@@ -21,8 +21,14 @@ struct IdempotencyGate: Sendable {
             return answer
         }
         if case .existing(let record) = try await keys.begin(scope, fingerprint: fingerprint) {
+            if faults.contains(.mismatchRunsThen422), record.fingerprint != fingerprint {
+                _ = try await execute()
+            }
             return answer(to: record, fingerprint: fingerprint)
         }
+        // The claim's commit: one round trip to the database, during which a concurrent retry finds
+        // the key in flight (so that answer is observed on every run, not only on a slow one).
+        try await Task.sleep(for: roundTrip)
         let answer: APIResponse
         do {
             answer = try await execute()
@@ -49,6 +55,7 @@ struct IdempotencyGate: Sendable {
             return TripAnswer.message(422, "Idempotency-Key reused with a different request body")
         }
         guard let stored = record.answer else {
+            if faults.contains(.concurrentKey500) { return TripAnswer.message(500, "Integrity constraint violation: duplicate idempotency key") }
             return TripAnswer.message(409, "A request with this Idempotency-Key is in progress")
         }
         let headers = faults.contains(.noReplayHeader) ? [] : [(Self.replayHeader, "true")]

@@ -7,7 +7,7 @@ struct RateLimitAnswers: Sendable {
 
     /// `429` with the seed's body and `Retry-After`, plus the headers (Remaining 0).
     func refusal(_ window: RateWindow) -> APIResponse {
-        var answer = APIResponse.json(429, [
+        var answer = faults.contains(.plain429Body) ? APIResponse.json(429, ["message": "Too Many Attempts."]) : APIResponse.json(429, [
             "response_code": "rate_limit_exceeded", "message": "Too many requests", "retry_after": window.retryAfter,
         ] as [String: Any])
         answer.headers = [("Retry-After", String(window.retryAfter))] + headers(window)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One request to the trip API, as the router hands it over: which call, who (the raw
 /// `Authorization`), the optional `Idempotency-Key` and the body.
 struct TripCall: Sendable {
@@ -33,7 +35,7 @@ enum TripRoute: Sendable {
         case .create, .details, .onlineStatus: .general
         case .location: .locationUpdate
         case .tripAction:
-            (try? TripRequestBodies.decode(ActionOnly.self, from: body, expected: ""))?.action == "cancel" ? .tripCancel : .tripAccept
+            (try? JSONDecoder().decode(ActionOnly.self, from: Data(body)))?.action == "cancel" ? .tripCancel : .tripAccept
         }
     }
 

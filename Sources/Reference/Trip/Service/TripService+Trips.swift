@@ -22,7 +22,8 @@ extension TripService {
         }
     }
 
-    private func accept(_ tripId: String, version: Int?, by driver: TripUser) async throws -> APIResponse {
+    private func accept(_ tripId: String, version given: Int?, by driver: TripUser) async throws -> APIResponse {
+        let version = faults.contains(.ignoreVersion) ? nil : given
         let outcome = faults.contains(.readThenWriteAccept)
             ? try await acceptReadThenWrite(tripId, version: version, by: driver)
             : try await store.accept(tripId: tripId, driverId: driver.id, expectedVersion: version)

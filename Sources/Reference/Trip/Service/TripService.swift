@@ -30,7 +30,7 @@ struct TripService: Sendable {
             let window = limiter.count(caller: caller.id, call.route.rateClass(body: call.body))
             guard window.allowed else { return rateAnswers.refusal(window) }
             var answer: APIResponse
-            if call.route.isIdempotent, let key = call.idempotencyKey {
+            if call.route.isIdempotent, !faults.contains(.idempotencyNotApplied), let key = call.idempotencyKey {
                 answer = try await gate.run(IdempotencyScope(callerId: caller.id, path: call.path, key: key), body: call.body) {
                     await perform(call, by: caller)
                 }
