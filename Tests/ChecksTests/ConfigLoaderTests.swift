@@ -150,14 +150,14 @@ struct ConfigLoaderTests {
         #expect(config.paths["tripAction"] == "/v2/driver/ride/trip-action")
         #expect(config.trip.replayHeader == "Idempotent-Replayed" && config.trip.cacheSeconds == 120)
         #expect(config.trip.restartCommand == ["kubectl", "rollout", "restart", "deploy/rides"])
-        #expect(try load("target: {baseURL: http://x}\nfixtures: {static: ['{}']}").pack == .journey)
+        #expect(try load("target: {baseURL: http://x}\nfixtures: {http: {url: http://x/f}}").pack == .journey)
 
-        let journeyPath = loadError("pack: trip\ntarget: {baseURL: http://x, paths: {startJourney: /a}}\nfixtures: {static: ['{}']}")
+        let journeyPath = loadError("pack: trip\ntarget: {baseURL: http://x, paths: {startJourney: /a}}\nfixtures: {http: {url: http://x/f}}")
         #expect(journeyPath?.key == "target.paths.startJourney" && journeyPath?.expected.contains("createTrip") == true)
-        #expect(loadError("pack: rides\ntarget: {baseURL: http://x}\nfixtures: {static: ['{}']}")?.key == "pack")
-        #expect(loadError("target: {baseURL: http://x}\ntrip: {replayHeader: X}\nfixtures: {static: ['{}']}")?.key == "trip")
-        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {cacheSeconds: 0}\nfixtures: {static: ['{}']}")?.key == "trip.cacheSeconds")
-        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {replayHeader: 'a b'}\nfixtures: {static: ['{}']}")?.key == "trip.replayHeader")
+        #expect(loadError("pack: rides\ntarget: {baseURL: http://x}\nfixtures: {http: {url: http://x/f}}")?.key == "pack")
+        #expect(loadError("target: {baseURL: http://x}\ntrip: {replayHeader: X}\nfixtures: {http: {url: http://x/f}}")?.key == "trip")
+        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {cacheSeconds: 0}\nfixtures: {http: {url: http://x/f}}")?.key == "trip.cacheSeconds")
+        #expect(loadError("pack: trip\ntarget: {baseURL: http://x}\ntrip: {replayHeader: 'a b'}\nfixtures: {http: {url: http://x/f}}")?.key == "trip.replayHeader")
     }
 
     @Test func unknownKeysWarn() throws {

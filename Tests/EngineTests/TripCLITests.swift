@@ -148,9 +148,11 @@ struct TripCLITests {
         let clean = try await RestartableTripReference.start(postgres: postgres)
         let result = try await auditor(["run", "--config", try clean.writeConfig(), "--format", "json",
                                         "--out", clean.directory.appendingPathComponent("out").path])
-        clean.stop()
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("🟢 READY — 10/10 — checked 9/9 rules, 3/3 blockers"), "\(result.stdout)")
+        let findings = (try? String(contentsOfFile: clean.directory.appendingPathComponent("out/certification.json").path, encoding: .utf8)) ?? ""
+        #expect(result.stdout.contains("🟢 READY — 10/10 — checked 9/9 rules, 3/3 blockers"), "\(result.stdout)\n\(result.stderr)\n\(findings.prefix(4000))")
+
+        clean.stop()
 
         // The fault forgets keys after 10 s, so the 2 s wait alone passes: only the restart shows it.
         let cached = try await RestartableTripReference.start(postgres: postgres, faults: ["idempotency-in-cache"])

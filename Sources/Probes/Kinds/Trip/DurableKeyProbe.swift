@@ -8,6 +8,10 @@ import Wire
 /// restart command, so is one replayed after a restart of the target.
 struct DurableKeyProbe: Probe {
     let kind = "trip-idem-durable"
+    /// With `trip.restartCommand` it restarts the target: nothing else may be in flight then, or
+    /// the restart would cut another rule's scenario short. So it runs alone, after the others.
+    var exclusive: Bool { true }
+    var runsLast: Bool { true }
 
     func plan(_ spec: ProbeSpec) -> [String] {
         ["POST create with a key", "wait \(Judge.format(spec.number("waitSeconds", default: 30))) s (trip.cacheSeconds; longWaitSeconds with --long)",
