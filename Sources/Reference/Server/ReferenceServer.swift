@@ -7,7 +7,6 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
-import Synchronization
 import UnixSignals
 import Wire
 
@@ -65,16 +64,7 @@ public enum ReferenceServer {
         let variants = configuration.variants
         let host = hostForURL(configuration.host)
         // onReady once every listener is up: the HTTP/1.1 + WebSocket one, and h2c when asked for.
-        let ports = Mutex<(http1: Int?, http2: Int?)>((nil, nil))
-        let wantsHTTP2 = configuration.http2Port != nil
-        @Sendable func listening(http1: Int? = nil, http2: Int? = nil) {
-            let ready = ports.withLock { ports -> (Int, Int?)? in
-                if let http1 { ports.http1 = http1 }
-                if let http2 { ports.http2 = http2 }
-                guard let one = ports.http1, !wantsHTTP2 || ports.http2 != nil else { return nil }
-                return (one, ports.http2)
-            }
-            guard let (port, port2) = ready else { return }
+        let readiness = ListenerReadiness(wantsHTTP2: configuration.http2Port != nil) { port, port2 in
             onReady(ReferenceAddresses(
                 baseURL: "http://\(host):\(port)", redisURL: storeURL,
                 socketURL: "ws://\(host):\(port)/socket.io/", faults: faults, variants: variants.sorted().map(\.rawValue),
@@ -92,7 +82,7 @@ public enum ReferenceServer {
                 }
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "auditor-reference"),
-            onServerRunning: { channel in listening(http1: channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in readiness.listening(http1: channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
         // HTTP/2 (h2c, or TLS with ALPN): the same router and state; each stream stamps its
@@ -103,7 +93,7 @@ public enum ReferenceServer {
                 router: buildRouter(service: service, variants: variants),
                 server: http2Server!,
                 configuration: .init(address: .hostname(configuration.host, port: port), serverName: "auditor-reference"),
-                onServerRunning: { channel in listening(http2: channel.localAddress?.port ?? port) },
+                onServerRunning: { channel in readiness.listening(http2: channel.localAddress?.port ?? port) },
                 logger: logger
             )
         }

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
-import Synchronization
 import UnixSignals
 
 /// Starts the trip oracle: `let reference = try await TripReferenceServer.start(.init(faults: [.accept403]))`.
@@ -18,16 +17,7 @@ public enum TripReferenceServer {
         let host = ReferenceServer.hostForURL(c.host)
         let faults = c.faults.sorted().map(\.rawValue)
         // onReady once every listener is up: HTTP/1.1, and h2c when asked for.
-        let ports = Mutex<(http1: Int?, http2: Int?)>((nil, nil))
-        let wantsHTTP2 = c.http2Port != nil
-        @Sendable func listening(http1: Int? = nil, http2: Int? = nil) {
-            let ready = ports.withLock { ports -> (Int, Int?)? in
-                if let http1 { ports.http1 = http1 }
-                if let http2 { ports.http2 = http2 }
-                guard let one = ports.http1, !wantsHTTP2 || ports.http2 != nil else { return nil }
-                return (one, ports.http2)
-            }
-            guard let (port, port2) = ready else { return }
+        let readiness = ListenerReadiness(wantsHTTP2: c.http2Port != nil) { port, port2 in
             onReady(TripReferenceAddresses(baseURL: "http://\(host):\(port)", http2BaseURL: port2.map { "http://\(host):\($0)" },
                                            faults: faults, store: backing.description))
         }
@@ -35,7 +25,7 @@ public enum TripReferenceServer {
             router: buildTripRouter(service: service),
             server: .http1(configuration: .init(additionalChannelHandlers: ReferenceServer.channelHandlers([]))),
             configuration: .init(address: .hostname(c.host, port: c.port), serverName: "auditor-trip-reference"),
-            onServerRunning: { channel in listening(http1: channel.localAddress?.port ?? c.port) },
+            onServerRunning: { channel in readiness.listening(http1: channel.localAddress?.port ?? c.port) },
             logger: logger
         )
         // h2c with prior knowledge: the same router and state; each stream stamps its arrival.
@@ -44,7 +34,7 @@ public enum TripReferenceServer {
                 router: buildTripRouter(service: service),
                 server: try ReferenceServer.http2Builder(nil),
                 configuration: .init(address: .hostname(c.host, port: port), serverName: "auditor-trip-reference"),
-                onServerRunning: { channel in listening(http2: channel.localAddress?.port ?? port) },
+                onServerRunning: { channel in readiness.listening(http2: channel.localAddress?.port ?? port) },
                 logger: logger
             )
         }
