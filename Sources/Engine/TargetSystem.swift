@@ -120,7 +120,7 @@ struct TargetSystem {
         }
         if let versionURL { await readVersion(versionURL) }
         do {
-            if let fixtures = system.trip?.fixtures as? TripFixtures { try await fixtures.prefetch() } else { try await prefetch.prefetch() }
+            if let trip = system.trip { try await trip.fixtures.prefetch() } else { try await prefetch.prefetch() }
         } catch {
             return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
         }

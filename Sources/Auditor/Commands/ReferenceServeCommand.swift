@@ -74,7 +74,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
         if pack == .trip {
             let journeyOnly: [(String, Bool)] = [("--redis", redis != nil), ("--redis-ca-file", redisCAFile != nil), ("--lazy-redis", lazyRedis),
                                                  ("--eventbridge-endpoint", eventBridgeEndpoint != nil), ("--variant", !variants.isEmpty),
-                                                 ("--tls-cert", tlsCert != nil), ("--ttl-scale", ttlScale != 1)]
+                                                 ("--tls-cert", tlsCert != nil), ("--ttl-scale", ttlScale != 1), ("--store-timeout-ms", storeTimeoutMs != 1000)]
             if let (flag, _) = journeyOnly.first(where: { $0.1 }) { throw ValidationError("\(flag) is for the journey reference, not --pack trip") }
             for name in faults where TripFault(rawValue: name) == nil {
                 throw ValidationError("unknown trip fault '\(name)'; valid: \(TripFault.validNames)")

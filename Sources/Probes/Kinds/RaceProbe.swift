@@ -22,7 +22,7 @@ struct RaceProbe: Probe {
             let f = try await run.fixture()
             let statuses = try await run.race("round \(round): \(naive ? "concurrent" : "synchronized") start", .startJourney, f,
                                               as: .trainer, count: n, naive: naive).map(\.status)
-            answers.append(Dictionary(grouping: statuses, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)×\($0.key)" }.joined(separator: " "))
+            answers.append(BurstTally.of(statuses))
             events.append(await run.eventCount(sessionId: f.sessionId, detailType: "TrainerJourneyStarted", upTo: n, within: 1))
         }
         // Recorded once every round ran: a partial list would differ from the reference's for no reason.

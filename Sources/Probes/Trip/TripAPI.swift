@@ -1,3 +1,4 @@
+import Checks
 import Foundation
 import NIOCore
 import Wire
@@ -58,7 +59,7 @@ public struct TripAPI: Sendable {
 /// choices the contract leaves to configuration.
 public struct TripAccess: Sendable {
     public var api: TripAPI
-    public var fixtures: any TripFixtureSource
+    public var fixtures: TripFixtures
     /// The replay header's name (`trip.replayHeader`; Stripe's is `Idempotent-Replayed`).
     public var replayHeader: String
     /// How long a cache would have kept a key: TRP-IDEM-004 replays after it (`trip.cacheSeconds`).
@@ -66,9 +67,7 @@ public struct TripAccess: Sendable {
     /// Restarts the target (`trip.restartCommand`): TRP-IDEM-004 then replays after a restart too.
     public var restart: (any TargetRestart)?
 
-    public static let defaultReplayHeader = "X-Idempotent-Replay"
-
-    public init(api: TripAPI, fixtures: any TripFixtureSource, replayHeader: String = TripAccess.defaultReplayHeader) {
+    public init(api: TripAPI, fixtures: TripFixtures, replayHeader: String = TripSettings().replayHeader) {
         self.api = api
         self.fixtures = fixtures
         self.replayHeader = replayHeader

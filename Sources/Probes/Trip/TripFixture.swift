@@ -53,17 +53,11 @@ public enum TripCaller: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Hands out fresh trip fixtures.
-public protocol TripFixtureSource: Sendable {
-    func next() async throws -> TripFixture
-}
-
 /// Trip fixtures decoded from the configured supply. The first is fetched early, at preflight
 /// (a supply that cannot give one fails the audit before any probe runs), and handed out first.
-public final class TripFixtures: TripFixtureSource {
+public final class TripFixtures: Sendable {
     private let documents: any FixtureDocuments
     private let held = Mutex<TripFixture?>(nil)
-    private let given = Mutex(0)
 
     public init(_ documents: any FixtureDocuments) { self.documents = documents }
 
@@ -75,12 +69,8 @@ public final class TripFixtures: TripFixtureSource {
     public func next() async throws -> TripFixture {
         let fixture: TripFixture
         if let first = held.withLock({ value -> TripFixture? in defer { value = nil }; return value }) { fixture = first } else { fixture = try await fetch() }
-        given.withLock { $0 += 1 }
         return fixture
     }
-
-    /// How many fixtures the audit used.
-    public var handedOut: Int { given.withLock { $0 } }
 
     private func fetch() async throws -> TripFixture {
         let (text, source) = try await documents.document()

@@ -40,8 +40,7 @@ struct TripRaceProbe: Probe {
 
     /// "1×200 9×refused": 2xx by status, every 4xx as a refusal, anything else by status.
     static func tally(_ statuses: [Int]) -> String {
-        let classes = statuses.map { (400..<500).contains($0) ? "refused" : String($0) }
-        return Dictionary(grouping: classes, by: { $0 }).sorted { $0.key < $1.key }.map { "\($0.value.count)×\($0.key)" }.joined(separator: " ")
+        BurstTally.of(statuses.map { (400..<500).contains($0) ? "refused" : String($0) })
     }
 }
 
