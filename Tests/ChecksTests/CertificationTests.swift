@@ -135,7 +135,7 @@ struct SchemaTests {
         let extra = FileManager.default.temporaryDirectory.appendingPathComponent("certified-\(UUID().uuidString).json")
         try JSONReportRenderer.render(certified).write(to: extra, atomically: true, encoding: .utf8)
         files.append(extra.path)
-        let result = try await ProcessRunner.run("/usr/bin/env", ["python3", Self.root.appendingPathComponent("scripts/validate-report").path] + files, timeout: 60)
+        let result = try await TestPython.run(Self.root.appendingPathComponent("scripts/validate-report").path, files, timeout: 60)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

@@ -22,17 +22,11 @@ struct CLITests {
         static func start(faults: [String] = []) async throws -> ServedReference {
             let redis = try await RedisServer.start()
             let eventsPort = try await RedisServer.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLITests.auditor)
-            process.arguments = ["reference", "serve", "--port", "0", "--redis", "redis://127.0.0.1:\(redis.url.port)",
-                                 "--eventbridge-endpoint", "http://127.0.0.1:\(eventsPort)"] + faults.flatMap { ["--fault", $0] }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
-            let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            return ServedReference(process: process, baseURL: ready?["baseURL"] as? String ?? "", socketURL: ready?["socketURL"] as? String ?? "",
+            let child = try await ChildProcess.start(CLITests.auditor, ["reference", "serve", "--port", "0", "--redis", "redis://127.0.0.1:\(redis.url.port)",
+                                                                        "--eventbridge-endpoint", "http://127.0.0.1:\(eventsPort)"] + faults.flatMap { ["--fault", $0] },
+                                                     readyWhen: ["}\n"], timeout: 20, name: "auditor reference serve")
+            let ready = try JSONSerialization.jsonObject(with: Data(child.readiness.utf8)) as? [String: Any]
+            return ServedReference(process: child.process, baseURL: ready?["baseURL"] as? String ?? "", socketURL: ready?["socketURL"] as? String ?? "",
                                    eventsPort: eventsPort, redis: redis)
         }
 

@@ -14,10 +14,12 @@ struct HostileTargetTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/hostile.py").path
     static let password = "hostile-secret-pass"
 
+    /// hostile.py's modes. Without the test Python, one stand-in mode whose start fails with the reason.
     static let modes: [String] = {
+        guard let python = try? TestPython.path() else { return ["(no test python)"] }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--list"]
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--list"]
         let out = Pipe()
         process.standardOutput = out
         try? process.run()
@@ -45,24 +47,10 @@ struct HostileTargetTests {
     }
 
     /// Starts hostile.py in one mode; returns its ready line and the process (stopped by the caller).
-    static func startHostile(_ mode: String) async throws -> (ready: [String: String], process: Process) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--mode", mode]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
-        let ready = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]) ?? [:]
-        return (ready, process)
-    }
-
-    /// SIGKILL: a child spawned from a dispatch thread inherits its blocked signals and may never
-    /// see a SIGTERM (see RedisServer.kill), and a test must not block a cooperative thread waiting.
-    static func stop(_ process: Process) {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    static func startHostile(_ mode: String) async throws -> (ready: [String: String], process: ChildProcess) {
+        let child = try await TestPython.start(script, ["--mode", mode], readyWhen: ["}\n"], timeout: 20)
+        let ready = (try JSONSerialization.jsonObject(with: Data(child.readiness.utf8)) as? [String: String]) ?? [:]
+        return (ready, child)
     }
 
     /// Runs `auditor run` with this config body; reads back every report.
@@ -105,11 +93,21 @@ struct HostileTargetTests {
                      (outcome.report["incomplete"] as? String) ?? "fail: \(outcome.statuses("fail")) inconclusive: \(outcome.statuses("inconclusive").count)"))
     }
 
+    /// hostile.py's start-up alone, on the pinned environment (scripts/check-dirty-python runs it
+    /// from a dirty shell): its modes are listed, and one starts and names its URLs.
+    @Test("hostile.py lists its modes and starts one on the pinned environment")
+    func modesListed() async throws {
+        #expect(Self.modes.count > 20, "\(Self.modes)")
+        let (ready, process) = try await Self.startHostile("refused")
+        process.kill()
+        #expect(ready["baseURL"]?.hasPrefix("http://127.0.0.1:") == true, "\(ready)")
+    }
+
     /// One mode, as a user meets it; HTTP and fixture modes against the hostile server itself,
     /// Redis modes as the `redis.url` of a correct service (the reference, served by the CLI).
     static func run(_ mode: String) async throws -> Outcome {
         let (ready, process) = try await startHostile(mode)
-        return try await withCleanup({ stop(process) }) {
+        return try await withCleanup({ process.kill() }) {
             guard mode.hasPrefix("redis-") else {
                 return try await audit("""
                 target: {baseURL: "\(ready["baseURL"] ?? "")"}

@@ -40,24 +40,27 @@ struct IndependentPeerTests {
         let redis: RedisServer
         let proxy: FaultProxy
         let events: EventBridgeEndpoint
-        let peers: [(process: Process, ready: [String: Any])]
+        let peers: [(process: ChildProcess, ready: [String: Any])]
 
         static func start(bugs: [String]) async throws -> PeerDeployment {
             let redis = try await RedisServer.start()
             let proxy = try await FaultProxy.start(upstreamHost: "127.0.0.1", upstreamPort: redis.url.port)
             let events = try await EventBridgeEndpoint.start()
-            var peers: [(Process, [String: Any])] = []
+            var peers: [(ChildProcess, [String: Any])] = []
             for _ in 0..<2 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", IndependentPeerTests.script, "--port", "0", "--redis", "redis://127.0.0.1:\(proxy.port)",
-                                     "--eventbridge-endpoint", events.url.absoluteString] + bugs.flatMap { ["--bug", $0] }
-                let out = Pipe()
-                process.standardOutput = out
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 30)
-                peers.append((process, (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]))
+                let peer: ChildProcess
+                do {
+                    peer = try await TestPython.start(IndependentPeerTests.script, ["--port", "0", "--redis", "redis://127.0.0.1:\(proxy.port)",
+                                                          "--eventbridge-endpoint", events.url.absoluteString] + bugs.flatMap { ["--bug", $0] },
+                                                      readyWhen: ["}\n"], timeout: 30)
+                } catch {
+                    for (started, _) in peers { started.kill() }
+                    await proxy.stop()
+                    await events.stop()
+                    redis.kill()
+                    throw error
+                }
+                peers.append((peer, (try JSONSerialization.jsonObject(with: Data(peer.readiness.utf8)) as? [String: Any]) ?? [:]))
             }
             return PeerDeployment(redis: redis, proxy: proxy, events: events, peers: peers)
         }
@@ -82,12 +85,28 @@ struct IndependentPeerTests {
         }
 
         func stop() async {
-            for (process, _) in peers where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            for (process, _) in peers { process.waitUntilExit() }
+            for (process, _) in peers { process.kill() }
             await proxy.stop()
             await events.stop()
             redis.kill()
         }
+    }
+
+    /// The peer's start-up alone (scripts/check-dirty-python runs it from a shell whose global Python
+    /// has old packages): both instances ready, their fixture endpoint answering.
+    @Test("both peer instances start on the pinned environment and hand out a fixture")
+    func peerStarts() async throws {
+        let deployment = try await PeerDeployment.start(bugs: [])
+        let answer: HTTPResponseData
+        do {
+            let url = try #require(URL(string: deployment.peers[1].ready["fixturesURL"] as? String ?? ""))
+            answer = try await HTTPClient().send(HTTPRequestSpec(method: "POST", url: url))
+        } catch {
+            await deployment.stop()
+            throw error
+        }
+        await deployment.stop()
+        #expect((200..<300).contains(answer.status), "fixture: \(answer.status) \(answer.bodyText)")
     }
 
     @Test("clean: READY, zero findings; each seed bug: exactly its rules fail", arguments: bugs.indices)

@@ -36,22 +36,16 @@ struct StagingLikeTests {
 
         static func start(faults: [String] = [], variants: [String] = []) async throws -> Deployment {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("staging-\(UUID().uuidString)").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "--auditor", AuditorBinary.path, "--dir", directory] + faults.flatMap { ["--fault", $0] } + variants.flatMap { ["--variant", $0] }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let child: ChildProcess
             do {
-                _ = try await ProcessRunner.waitForLine(in: out, containing: ["staging-like ready:"], timeout: 90)
+                child = try await TestPython.start(script, ["--auditor", AuditorBinary.path, "--dir", directory]
+                                                       + faults.flatMap { ["--fault", $0] } + variants.flatMap { ["--variant", $0] },
+                                                   readyWhen: ["staging-like ready:"], timeout: 90)
             } catch {
-                Deployment(process: process, directory: directory).stop()
+                try? FileManager.default.removeItem(atPath: directory)
                 throw error
             }
-            // Nothing else is read from stdout; keep draining so the pipe never fills.
-            out.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-            return Deployment(process: process, directory: directory)
+            return Deployment(process: child.process, directory: directory)
         }
 
         /// SIGTERM: the script stops nginx, both instances and redis-server, bounded, then exits.

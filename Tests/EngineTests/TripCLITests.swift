@@ -15,15 +15,9 @@ struct TripCLITests {
         let ready: [String: Any]
 
         static func start(_ arguments: [String] = []) async throws -> ServedTripReference {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: AuditorBinary.path)
-            process.arguments = ["reference", "serve", "--pack", "trip", "--port", "0"] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
-            return ServedTripReference(process: process, ready: try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:])
+            let child = try await ChildProcess.start(AuditorBinary.path, ["reference", "serve", "--pack", "trip", "--port", "0"] + arguments,
+                                                     readyWhen: ["}\n"], timeout: 20, name: "auditor reference serve --pack trip")
+            return ServedTripReference(process: child.process, ready: try JSONSerialization.jsonObject(with: Data(child.readiness.utf8)) as? [String: Any] ?? [:])
         }
 
         var baseURL: String { ready["baseURL"] as? String ?? "" }

@@ -16,20 +16,9 @@ struct SocketIOPeerTests {
 
     /// Runs the python server for the body, then kills it.
     func withPythonServer<T>(locationHandlers: Bool, _ body: (URL) async throws -> T) async throws -> T {
-        let python = try #require(ProcessRunner.which("python3"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.script] + (locationHandlers ? ["--location-handlers"] : [])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        let line = try await ProcessRunner.waitForLine(in: out, containing: ["READY"], timeout: 30)
-        let port = try #require(line.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let server = try await TestPython.start(Self.script, locationHandlers ? ["--location-handlers"] : [], readyWhen: ["READY"], timeout: 30)
+        defer { server.kill() }
+        let port = try #require(server.readiness.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         return try await body(URL(string: "ws://127.0.0.1:\(port)/socket.io/")!)
     }
 

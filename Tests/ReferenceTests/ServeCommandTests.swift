@@ -13,15 +13,10 @@ struct ServeCommandTests {
 
     @Test("prints one JSON line when ready, serves, and exits 0 on SIGTERM")
     func readyLineAndCleanExit() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.auditor)
-        process.arguments = ["reference", "serve", "--port", "0", "--fault", "no-events", "--fault", "leaky-live"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let line = try await ProcessRunner.waitForLine(in: out, containing: ["}\n"], timeout: 20)
-        let ready = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let child = try await ChildProcess.start(Self.auditor, ["reference", "serve", "--port", "0", "--fault", "no-events", "--fault", "leaky-live"],
+                                                 readyWhen: ["}\n"], timeout: 20, name: "auditor reference serve")
+        let process = child.process
+        let ready = try #require(try JSONSerialization.jsonObject(with: Data(child.readiness.utf8)) as? [String: Any])
         #expect(Set(ready.keys) == ["baseURL", "redisURL", "socketURL", "faults", "variants"])
         #expect(ready["faults"] as? [String] == ["leaky-live", "no-events"])
         let base = try #require((ready["baseURL"] as? String).flatMap(URL.init(string:)))

@@ -3,14 +3,13 @@ import Foundation
 import Reference
 import Testing
 
-/// The Socket.IO endpoint against a real python-socketio client (installed by scripts/test).
+/// The Socket.IO endpoint against a real python-socketio client (the pinned test environment, TestPython).
 @Suite("Socket.IO chat with python-socketio", .timeLimit(.minutes(2)))
 struct SocketIOTests {
     static let peer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/socketio_peer.py").path
 
     func runPeer(_ arguments: [String]) async throws -> [String: Any] {
-        let python = try #require(ProcessRunner.which("python3"), "python3 is required")
-        let result = try await ProcessRunner.run(python, [Self.peer] + arguments, timeout: 30)
+        let result = try await TestPython.run(Self.peer, arguments, timeout: 30)
         try #require(result.status == 0, "peer failed (\(result.status)): \(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return try #require(object, "peer printed: \(result.stdout)")
