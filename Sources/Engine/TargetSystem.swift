@@ -62,6 +62,7 @@ struct TargetSystem {
         system.instances = config.instances.map { JourneyAPI(baseURL: $0, paths: paths, client: http) }
         system.storeSwitch = proxy
         system.storeTimeoutMs = config.redisTimeoutMs
+        system.storeCommandsPerCall = config.redisCommandsPerCall
         system.long = config.long
         system.scale = config.scale
         system.http2 = config.http2
@@ -95,7 +96,8 @@ struct TargetSystem {
 
     /// Whether the audit can run at all, in plain words when it cannot: the target answers HTTP
     /// (its root, and a call of the contract without a token: any status will do, silence will not),
-    /// and the fixture supply gives one fixture (kept for the first probe). Then it checks that the
+    /// and the fixture supply gives one fixture (kept for the first probe), which the target accepts
+    /// as the scenarios will use it (FixtureCheck: every identity's token, no journey yet). Then it checks that the
     /// auditor can read the target's Redis; if not, Redis facts are unobserved with the reason,
     /// and the audit goes on.
     mutating func preflight() async -> String? {
@@ -123,6 +125,9 @@ struct TargetSystem {
             if let trip = system.trip { try await trip.fixtures.prefetch() } else { try await prefetch.prefetch() }
         } catch {
             return "could not get a fixture: \((error as? FixtureError)?.description ?? WireErrors.plain(error))"
+        }
+        if system.trip == nil, let fixture = await prefetch.peek(), let problem = await FixtureCheck.problem(fixture, on: system) {
+            return problem
         }
         if let url = system.redis, let problem = await RedisReadCheck.problem(url, tls: system.redisTLS) {
             system.redisUnavailable = "the auditor cannot read the target's Redis: \(problem)"
@@ -181,6 +186,9 @@ final class PrefetchedFixtureSource: FixtureSource {
         await held.put(try await source.next())
     }
 
+    /// The fixture fetched early, still held for the first probe (the preflight checks it).
+    func peek() async -> ProbeFixture? { await held.peek() }
+
     func next() async throws -> ProbeFixture {
         let fixture: ProbeFixture
         if let first = await held.take() { fixture = first } else { fixture = try await source.next() }
@@ -200,6 +208,7 @@ final class PrefetchedFixtureSource: FixtureSource {
 actor HeldFixture {
     private var fixture: ProbeFixture?
     func put(_ f: ProbeFixture) { fixture = f }
+    func peek() -> ProbeFixture? { fixture }
     func take() -> ProbeFixture? {
         defer { fixture = nil }
         return fixture

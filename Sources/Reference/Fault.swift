@@ -60,10 +60,32 @@ public enum Fault: String, ReferenceSwitch {
     case speedUnitBug = "speed-unit-bug"
     /// Start, update, arrived and stop do not check that the caller is the session's trainer.
     case noTrainerOwnership = "no-trainer-ownership"
+    /// Ownership asks only "is the caller a party of this session?": the session's student can
+    /// start, move, arrive and stop its trainer's journey, and the trainer can poll live.
+    case partyOwnership = "party-ownership"
+    /// The speed limit moved up (130 km/h): a move at 126 km/h passes.
+    case speedLimit130 = "speed-limit-130"
+    /// The speed limit moved down (110 km/h): a move at 114 km/h is refused.
+    case speedLimit110 = "speed-limit-110"
+    /// The limit read as 120 mph (193 km/h): a unit mistake.
+    case speedLimitMph = "speed-limit-mph"
+    /// The arrival radius moved out (165 m): arrival 160 m away passes.
+    case arrivalRadius165 = "arrival-radius-165"
+    /// The arrival radius moved in (135 m): arrival 140 m away is refused.
+    case arrivalRadius135 = "arrival-radius-135"
+    /// `journey:ended:*` written without expiry: one key per ended journey, forever.
+    case endedNoTTL = "ended-no-ttl"
+    /// 429 with `Retry-After: 60` (a minute, not the 5 s window).
+    case retryAfter60 = "retry-after-60"
+    /// 429 with the wait in milliseconds as `Retry-After` (seconds): a unit mistake.
+    case retryAfterMs = "retry-after-ms"
     /// The auth middleware accepts any Bearer token it cannot verify, as an unknown user.
     case anyBearerAccepted = "any-bearer-accepted"
     /// Arrival is accepted only within 15 m of the student's home (150 m misread as 0.015 km).
     case arrivalRadius15m = "arrival-radius-15m"
+    /// A Socket.IO `subscribeToTrainerLocation` handler that never acks, and every accepted HTTP
+    /// update pushed to the student as `location_{trainerId}` (seeds/003's subscription).
+    case wsSubscribePush = "ws-subscribe-push"
     /// A Socket.IO `startTravel` handler starts the journey in the store, silently (no ack, no emit).
     case wsStartHandler = "ws-start-handler"
     /// The store connection is never re-opened once it drops: after an outage every call is 503.

@@ -1,4 +1,4 @@
-/// A switch that makes the reference take the other side of a choice CONTRACT.md leaves open
+/// A switch that makes the reference take the other side of a choice docs/contract/journey.md leaves open
 /// (§Open choices). A variant is a right implementation: every rule must pass on every variant,
 /// which is how the auditor proves it compares only what the contract pins.
 public enum Variant: String, ReferenceSwitch {
@@ -19,4 +19,8 @@ public enum Variant: String, ReferenceSwitch {
     /// Events go out before the answer is written (the request gives the publish a head start,
     /// bounded; still after the state write and never awaited for its result).
     case eventsBeforeAnswer = "events-before-answer"
+    /// Every store read that times out is tried once more (each attempt bounded by the timeout),
+    /// and live polling's `session:meta` read fails open to the database: a call may wait on
+    /// several timeouts in a row before it answers (seeds/001 bounds operations, not requests).
+    case storeReadsRetried = "store-reads-retried"
 }

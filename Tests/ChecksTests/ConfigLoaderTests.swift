@@ -194,7 +194,7 @@ struct CatalogueTests {
                                               "TRP-AVAIL-001", "TRP-RATE-001", "TRP-RATE-002"])
         #expect(catalogue.rules.filter { $0.severity == .blocker }.map(\.id) == ["TRP-RACE-001", "TRP-IDEM-001", "TRP-AVAIL-001"])
         // Every fact is pinned by a line of the trip contract, not the journey one.
-        for rule in catalogue.rules { for fact in rule.compare { #expect(fact.pins.contains("CONTRACT-TRIP.md"), "\(rule.id).\(fact.fact)") } }
+        for rule in catalogue.rules { for fact in rule.compare { #expect(fact.pins.contains("docs/contract/trip.md"), "\(rule.id).\(fact.fact)") } }
     }
 
     @Test("a rules directory laid out as rules/: the pack's file, else every file")

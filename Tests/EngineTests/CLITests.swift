@@ -215,7 +215,7 @@ struct CLITests {
         #expect(list.stdout.contains("JRN-FAILCLOSED-001 blocker"), "the id column fits the longest id")
         let show = try await auditor(["rules", "show", "JRN-GONE-001"])
         #expect(show.stdout.contains("gone-as-404"))
-        #expect(show.stdout.contains("pinned by CONTRACT.md §HTTP API row 2: 410 journey has ended"))
+        #expect(show.stdout.contains("pinned by docs/contract/journey.md §HTTP API row 2: 410 journey has ended"))
         let unknown = try await auditor(["rules", "show", "NOPE"])
         #expect(unknown.status == 64)
     }

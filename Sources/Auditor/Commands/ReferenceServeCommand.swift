@@ -17,7 +17,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
         can inspect keys and TTLs. Each --fault turns the reference into one wrong implementation \
         from the reviews; the auditor's rules must catch every one. Each --variant makes it take \
         the other side of a choice the contract leaves open; every rule must still pass. \
-        With --pack trip it serves CONTRACT-TRIP.md instead: state in memory, or in PostgreSQL \
+        With --pack trip it serves docs/contract/trip.md instead: state in memory, or in PostgreSQL \
         with --postgres; --fault takes the trip faults.
         """
     )
@@ -140,7 +140,7 @@ struct ReferenceServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--pack trip`: CONTRACT-TRIP.md's reference, until SIGINT or SIGTERM.
+    /// `--pack trip`: docs/contract/trip.md's reference, until SIGINT or SIGTERM.
     private func serveTrip() async throws {
         var configuration = TripReferenceConfiguration(faults: Set(faults.compactMap(TripFault.init(rawValue:))))
         configuration.host = host

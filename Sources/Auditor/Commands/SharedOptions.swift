@@ -7,7 +7,7 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: "Load the rules from this directory instead of the bundled ones: its <pack>.yml, else every *.yml in it.")
     var rulesDirectory: String?
 
-    @Option(help: "The rule pack: \(Pack.names) (journey: CONTRACT.md; trip: CONTRACT-TRIP.md). Default: the config's pack:, else journey.")
+    @Option(help: "The rule pack: \(Pack.names) (journey: docs/contract/journey.md; trip: docs/contract/trip.md). Default: the config's pack:, else journey.")
     var pack: Pack?
 
     @Flag(help: "Also run the long probes: JRN-EXPIRY-001 waits out the location key's 300 s TTL (about 5 min more). Same as long: true in audit.yml.")

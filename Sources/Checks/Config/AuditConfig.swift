@@ -2,8 +2,8 @@ import Foundation
 
 /// What to audit and how to gate: the typed form of `audit.yml`.
 public struct AuditConfig: Sendable {
-    /// Which system this is (`pack:`): the journey service (CONTRACT.md) or the trip service
-    /// (CONTRACT-TRIP.md). It picks the rule file, the reference, the calls and the fixture shape.
+    /// Which system this is (`pack:`): the journey service (docs/contract/journey.md) or the trip service
+    /// (docs/contract/trip.md). It picks the rule file, the reference, the calls and the fixture shape.
     public var pack: Pack = .journey
     public var baseURL: URL
     /// More base URLs of the same deployment (for the statelessness probe).
@@ -39,6 +39,9 @@ public struct AuditConfig: Sendable {
     /// The deployment's own store command timeout (ms), as it states it: the bound of
     /// JRN-SLOWSTORE-001 (nil: that rule is not checked).
     public var redisTimeoutMs: Double?
+    /// The most store commands one call waits on in sequence, each bounded by `redisTimeoutMs`
+    /// (nil: the rule's default): JRN-SLOWSTORE-001's bound is this many timeouts plus a margin.
+    public var redisCommandsPerCall: Int?
     /// Run the long probes too (`long: true`, or `--long`): minutes of waiting on a TTL.
     public var long = false
     /// Where the auditor's EventBridge endpoint listens (host:port); the target publishes there.
@@ -182,7 +185,7 @@ public struct Gate: Sendable, Equatable, Codable {
     }
 }
 
-/// `trip:` in audit.yml: the deployment's choices CONTRACT-TRIP.md leaves to configuration.
+/// `trip:` in audit.yml: the deployment's choices docs/contract/trip.md leaves to configuration.
 public struct TripSettings: Sendable, Equatable {
     /// The replay header's name (`X-Idempotent-Replay` as seed 004; Stripe's is `Idempotent-Replayed`).
     public var replayHeader = "X-Idempotent-Replay"

@@ -77,7 +77,15 @@ public struct ConfigLoader {
             }
         }
         if let redis = doc.optional("redis") {
-            try redis.mapping(allowed: ["url", "proxy", "tls", "timeoutMs"], warnings: &warnings)
+            try redis.mapping(allowed: ["url", "proxy", "tls", "timeoutMs", "commandsPerCall"], warnings: &warnings)
+            if let commands = redis.optional("commandsPerCall") {
+                let count = try commands.number()
+                guard count >= 1, count <= 20, count == count.rounded() else {
+                    throw ConfigError(file: file, key: commands.path, expected: "a whole number within 1–20 (the most store commands one call waits on in sequence)",
+                                      found: "\(Judge.format(count))")
+                }
+                config.redisCommandsPerCall = Int(count)
+            }
             if let timeout = redis.optional("timeoutMs") {
                 let ms = try timeout.number()
                 guard ms >= 1, ms <= 60_000 else {

@@ -23,7 +23,7 @@ public struct FactComparison: Sendable, Equatable, Codable {
     public var limitFrom: String?
     /// What the fact means, for the report ("status of an update after stop").
     public var description: String
-    /// The contract line that pins this fact ("CONTRACT.md §HTTP API row 2: 410 journey has ended").
+    /// The contract line that pins this fact ("docs/contract/journey.md §HTTP API row 2: 410 journey has ended").
     /// A fact no line pins is an open choice of the implementation and is not compared.
     public var pins: String
     /// What a failing value means, from what was observed: `{observed}` and `{expected}` are

@@ -1,9 +1,9 @@
 /// One audited system: its contract's calls and fixture shape, its reference, its probes and its
 /// rule file (`rules/<name>.yml`). The engine, scoring, reports, gate and workflow are shared.
 public enum Pack: String, Sendable, CaseIterable, Codable {
-    /// CONTRACT.md: the journey tracking service (HTTP API, Redis, EventBridge, Socket.IO).
+    /// docs/contract/journey.md: the journey tracking service (HTTP API, Redis, EventBridge, Socket.IO).
     case journey
-    /// CONTRACT-TRIP.md: seed 004's trip assignment service (accept race, idempotency, availability, rate limits).
+    /// docs/contract/trip.md: seed 004's trip assignment service (accept race, idempotency, availability, rate limits).
     case trip
 
     /// Every pack's name, for usage errors.
@@ -20,8 +20,8 @@ public enum Pack: String, Sendable, CaseIterable, Codable {
     /// The contract the pack certifies against, as reports cite it.
     public var contract: String {
         switch self {
-        case .journey: return "CONTRACT.md"
-        case .trip: return "CONTRACT-TRIP.md"
+        case .journey: return "docs/contract/journey.md"
+        case .trip: return "docs/contract/trip.md"
         }
     }
 }

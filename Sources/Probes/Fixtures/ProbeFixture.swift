@@ -1,7 +1,7 @@
 import Checks
 import Foundation
 
-/// One fresh session and its four users, in CONTRACT.md's fixture shape (encoded again, with its
+/// One fresh session and its four users, in docs/contract/journey.md's fixture shape (encoded again, with its
 /// tokens, only for the child of `auditor reproduce`).
 public struct ProbeFixture: Codable, Sendable, Equatable {
     public struct User: Codable, Sendable, Equatable {
@@ -47,7 +47,7 @@ public struct ProbeFixture: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(ProbeFixture.self, from: Data(text.utf8))
         } catch {
-            throw FixtureError("\(source) did not give a fixture in CONTRACT.md's shape (sessionId, trainer, student, otherTrainer, otherStudent, studentHome): \(Self.describe(error))")
+            throw FixtureError("\(source) did not give a fixture in docs/contract/journey.md's shape (sessionId, trainer, student, otherTrainer, otherStudent, studentHome): \(Self.describe(error))")
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import Wire
 
-/// The five calls of CONTRACT.md as requests against one base URL, plus the reference's fixture supply.
+/// The five calls of docs/contract/journey.md as requests against one base URL, plus the reference's fixture supply.
 /// Paths can be overridden per call (a deployment behind a gateway may prefix them).
 public struct JourneyAPI: Sendable {
     public enum Call: String, CaseIterable, Sendable {

@@ -25,8 +25,9 @@ struct GoneProbe: Probe {
     }
 }
 
-/// JRN-RATE-001: two updates at once. Only the refusal is compared: whether it carries
-/// Retry-After, not its format (delay-seconds and HTTP-date are both RFC 9110).
+/// JRN-RATE-001: two updates at once. The refusal is compared, and its `Retry-After` only for
+/// what the contract pins: a wait within the 5 s window (delay-seconds 1–5, or an HTTP-date at most
+/// 5 s ahead: both are RFC 9110 §10.2.3), never its format.
 struct RateLimitProbe: Probe {
     let kind = "rate"
     func plan(_ spec: ProbeSpec) -> [String] { ["POST start-journey ×1", "POST updates ×2 at once", "POST stop-journey ×1 (cleanup)"] }
@@ -39,12 +40,37 @@ struct RateLimitProbe: Probe {
         let second = try await run.update("second update at once", f, at: f.studentHome.north(2000))
         run.record("secondUpdate", .int(second.status))
         run.record("retryAfterPresent", .bool(second.header("Retry-After") != nil))
+        run.record("retryAfterWithinWindow", RetryAfter.fact(second.header("Retry-After"), window: Double(ContractLimits.updateIntervalMs) / 1000))
     }
 }
 
-/// JRN-SPOOF-001: two trainers move once the rate window passed, at the same time: one jumps
-/// 10 km (refused), the other moves 50 m (accepted). Each on its own session and trainer, so no
-/// step depends on whether a refused update used the rate window (an open choice).
+/// A `Retry-After` value judged against the rate window: within it, or what it says instead.
+enum RetryAfter {
+    /// Clock skew allowed to an HTTP-date (whole seconds, and the server's clock is not ours).
+    static let dateSkewSeconds = 2.0
+
+    static func fact(_ value: String?, window: Double, now: Date = Date()) -> FactValue {
+        guard let value = value?.trimmingCharacters(in: .whitespaces) else { return .string("absent") }
+        if let seconds = Int(value) {
+            return (1...Int(window)).contains(seconds) ? .string("within the window") : .string("\(seconds) s (not 1–\(Int(window)))")
+        }
+        guard let date = HTTPDateParser.date(value) else { return .string("unreadable: \(value)") }
+        let ahead = date.timeIntervalSince(now)
+        if ahead <= window + dateSkewSeconds && ahead >= -dateSkewSeconds { return .string("within the window") }
+        return ahead > 0 ? .string("a date \(Int(ahead.rounded())) s ahead (not at most \(Int(window)))")
+            : .string("a date \(Int(-ahead.rounded())) s in the past")
+    }
+}
+
+/// JRN-SPOOF-001: the 120 km/h line probed from both sides, once the rate window passed: one
+/// trainer moves `margin` under the limit (accepted), another `margin` over it (refused). Each on
+/// its own session and trainer, so no step depends on whether a refused update used the rate
+/// window (an open choice). The server times a move between its two arrivals, which the auditor
+/// bounds from outside when it sends the second point: at least the time since the first answer
+/// (the slow move's distance uses it), at most the time since the first send plus the first round
+/// trip again for the second (the fast one's; an exchange that turns out slower is inconclusive).
+/// `margin` (5 %) covers distance formulas (haversine, an ellipsoid, equirectangular: under 1 %
+/// apart at 200 m) and timestamps in milliseconds over 5.5 s.
 struct SpoofProbe: Probe {
     let kind = "spoof"
     func plan(_ spec: ProbeSpec) -> [String] {
@@ -55,46 +81,78 @@ struct SpoofProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let wait = spec.number("waitSeconds", default: 5.5)
-        async let jump = move(run, meters: spec.number("jumpMeters", default: 10_000), wait: wait, label: "point 10 km away")
-        async let plausible = move(run, meters: 50, wait: wait, label: "point 50 m on")
-        let (jumped, moved) = try await (jump, plausible)
-        run.record("implausibleJump", .int(jumped))
-        run.record("plausibleMove", .int(moved))
+        let limit = spec.number("limitKmh", default: ContractLimits.maxSpeedKmh), margin = spec.number("margin", default: 0.05)
+        async let fast = move(run, kmh: limit * (1 + margin), over: true, wait: wait)
+        async let slow = move(run, kmh: limit * (1 - margin), over: false, wait: wait)
+        let (overAnswer, underAnswer) = try await (fast, slow)
+        run.record("overLimit", .int(overAnswer))
+        run.record("underLimit", .int(underAnswer))
     }
 
-    private func move(_ run: ProbeRun, meters: Double, wait: Double, label: String) async throws -> Int {
+    /// Two points `wait` apart in time, as far apart as `kmh` covers in the time the server can
+    /// have measured (the longest for `over`, the shortest otherwise); the second's status.
+    private func move(_ run: ProbeRun, kmh: Double, over: Bool, wait: Double) async throws -> Int {
         let f = try await run.fixture()
         try await run.startJourney(f)
         let origin = f.studentHome.north(3000)
+        let clock = ContinuousClock()
+        let sent = clock.now
         try await run.place("first point", f, at: origin)
+        let answered = clock.now
         try await run.pause(wait, "past the rate window")
-        return try await run.update(label, f, at: origin.north(-meters)).status
+        let seconds = over ? (clock.now - sent + (answered - sent)).inSeconds + 0.05 : (clock.now - answered).inSeconds
+        let meters = kmh / 3.6 * seconds
+        let label = "point \(Int(meters.rounded())) m on: \(Int(kmh.rounded())) km/h over \(Judge.format(seconds)) s"
+        let status = try await run.update(label, f, at: origin.north(-meters)).status
+        let took = (clock.now - sent).inSeconds
+        if over, took > seconds {
+            throw ProbeError("the move over the limit took \(Judge.format(took)) s from the first send to the last answer, more than the "
+                             + "\(Judge.format(seconds)) s its distance was computed for: the speed the server measured may be under the limit")
+        }
+        return status
     }
 }
 
-/// JRN-OWN-001: another trainer and another student act on a journey. The start is tried on a
-/// session with no journey (only 403 applies there: with a journey active, 409 would be as right);
-/// update, arrived and stop on a journey the trainer started.
+/// JRN-OWN-001: every identity but the owner, on every call. The start is tried on a session with
+/// no journey (only 403 applies there: with a journey active, 409 would be as right); update,
+/// arrived and stop on a journey the trainer started, updates first and the calls that end it
+/// last (one that wrongly succeeds ends the journey, so what follows differs too). The session's
+/// own student is tried like the strangers: the contract's "who" column gives it live polling
+/// only, and gives live polling to no one else (the trainer included).
 struct OwnershipProbe: Probe {
     let kind = "ownership"
+    static let notTrainer: [Role] = [.student, .otherTrainer, .otherStudent]
+    static let notStudent: [Role] = [.trainer, .otherTrainer, .otherStudent]
+
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×2 (other trainer on one session, trainer on another)", "POST updates ×2, arrived ×1, stop-journey ×1 as the other trainer",
-         "GET live ×1 as the other student", "POST stop-journey ×1 (cleanup)"]
+        ["POST start-journey ×4 (student, other trainer, other student on one session; trainer on another)",
+         "POST updates ×4, arrived ×3, stop-journey ×3 as the student, other trainer and other student",
+         "GET live ×3 as the trainer, other trainer and other student", "POST stop-journey ×1 (cleanup)"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let idle = try await run.fixture()
-        run.record("startByOtherTrainer", .int(try await run.call("start by another trainer", .startJourney, idle, as: .otherTrainer).status))
+        run.record("startByOthers", try await answers(run, "start", .startJourney, idle, Self.notTrainer))
 
         let f = try await run.fixture()
         try await run.startJourney(f)
         try await run.place("update by the trainer", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
-        let body = ProbeRun.updateBody(f, f.studentHome)
-        run.record("updateByOtherTrainer", .int(try await run.call("update by another trainer", .locationUpdate, f, as: .otherTrainer, body: body).status))
-        run.record("liveByOtherStudent", .int(try await run.call("live polling by another student", .liveLocation, f, as: .otherStudent).status))
-        run.record("arrivedByOtherTrainer", .int(try await run.call("arrived by another trainer", .arrived, f, as: .otherTrainer).status))
-        run.record("stopByOtherTrainer", .int(try await run.call("stop by another trainer", .stopJourney, f, as: .otherTrainer).status))
+        run.record("updateByOthers", try await answers(run, "update", .locationUpdate, f, Self.notTrainer, body: ProbeRun.updateBody(f, f.studentHome)))
+        run.record("liveByOthers", try await answers(run, "live polling", .liveLocation, f, Self.notStudent))
+        run.record("arrivedByOthers", try await answers(run, "arrived", .arrived, f, Self.notTrainer))
+        run.record("stopByOthers", try await answers(run, "stop", .stopJourney, f, Self.notTrainer))
+    }
+
+    /// One call by each of `roles`, as "role: status" in that order.
+    private func answers(_ run: ProbeRun, _ what: String, _ call: JourneyAPI.Call, _ f: ProbeFixture, _ roles: [Role],
+                         body: [String: Any]? = nil) async throws -> FactValue {
+        var seen: [String] = []
+        for role in roles {
+            let response = try await run.call("\(what) by the \(role.words)", call, f, as: role, body: body)
+            seen.append("\(role.words): \(response.status)")
+        }
+        return .strings(seen)
     }
 }
 
@@ -119,34 +177,40 @@ struct AuthProbe: Probe {
     }
 }
 
-/// JRN-ARRIVE-001: arrival 400 m away, then 50 m away on another session.
+/// JRN-ARRIVE-001: the 150 m line probed from both sides, each on its own session: arrival
+/// `margin` outside the radius (refused) and `margin` inside it (accepted, with an OTP). `margin`
+/// (10 m, under 7 %) covers distance formulas and Earth radii (haversine on 6371 km, WGS84, an
+/// equirectangular approximation: well under 1 m apart at 150 m) and coordinates rounded to 6
+/// decimals (0.11 m).
 struct ArrivalProbe: Probe {
     let kind = "arrival"
     func plan(_ spec: ProbeSpec) -> [String] { ["POST start-journey ×2", "POST updates ×2", "POST arrived ×2", "POST stop-journey ×1 (cleanup)"] }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
-        let farMeters = spec.number("farMeters", default: 400), nearMeters = spec.number("nearMeters", default: 50)
+        let radius = spec.number("radiusMeters", default: ContractLimits.arrivalRadiusMeters), margin = spec.number("marginMeters", default: 10)
         let far = try await run.fixture()
         try await run.startJourney(far)
-        try await run.place("update \(Int(farMeters)) m from home", far, at: far.studentHome.north(farMeters))
-        run.record("arrivedFar", .int(try await run.call("arrived far from home", .arrived, far, as: .trainer).status))
+        try await run.place("update \(Int(radius + margin)) m from home", far, at: far.studentHome.north(radius + margin))
+        run.record("arrivedOutside", .int(try await run.call("arrived \(Int(radius + margin)) m from home", .arrived, far, as: .trainer).status))
 
         let near = try await run.fixture()
         try await run.startJourney(near)
-        try await run.place("update \(Int(nearMeters)) m from home", near, at: near.studentHome.north(nearMeters))
-        let arrived = try await run.call("arrived near home", .arrived, near, as: .trainer)
-        run.record("arrivedNear", .int(arrived.status))
+        try await run.place("update \(Int(radius - margin)) m from home", near, at: near.studentHome.north(radius - margin))
+        let arrived = try await run.call("arrived \(Int(radius - margin)) m from home", .arrived, near, as: .trainer)
+        run.record("arrivedInside", .int(arrived.status))
         let otp = (arrived.json?["data"] as? [String: Any])?["otp"]
         run.record("otpPresent", .bool(otp is String || otp is Int))
     }
 }
 
-/// JRN-CLEAN-001: the state left after stop and after arrival.
+/// JRN-CLEAN-001: the state left after stop and after arrival: no journey or location key, the
+/// ended marker with its TTL, and what live polling says.
 struct CleanupProbe: Probe {
     let kind = "cleanup"
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×2", "POST updates ×2", "POST stop-journey ×1", "POST arrived ×1", "GET live ×2", "EXISTS journey and location keys ×4"]
+        ["POST start-journey ×2", "POST updates ×2", "POST stop-journey ×1", "POST arrived ×1", "GET live ×2", "EXISTS journey and location keys ×4",
+         "TTL journey:ended ×2"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
@@ -158,6 +222,7 @@ struct CleanupProbe: Probe {
             try await run.require(200, ending == .arrived ? "arrived" : "stop", ending, f)
             run.record("journeyKey\(suffix)", await run.exists(StateKeys.journeyActive(f.sessionId)))
             run.record("locationKey\(suffix)", await run.exists(StateKeys.location(trainerId: f.trainer.id, sessionId: f.sessionId)))
+            run.record("endedTTL\(suffix)", await run.ttl(StateKeys.journeyEnded(f.sessionId)))
             run.record("poll\(suffix)", LivePoll.fact(try await run.call("live polling", .liveLocation, f, as: .student)))
         }
     }

@@ -1,7 +1,7 @@
 import Checks
 import Foundation
 
-/// JRN-WS-002: the forbidden WebSocket shapes of CONTRACT.md in the backend and mobile source.
+/// JRN-WS-002: the forbidden WebSocket shapes of docs/contract/journey.md in the backend and mobile source.
 struct SourceProbe: Probe {
     let kind = "source-scan"
 

@@ -3,12 +3,17 @@ import Foundation
 import Wire
 
 /// JRN-SLOWSTORE-001 (seeds/001 "Redis timeout wrappers", seeds/003 `redisWithTimeout.ts`): with
-/// every store reply delayed past the deployment's own store timeout (`redis.timeoutMs`), each
-/// call on a fresh session answers within that timeout plus a margin: start with 503, the others
-/// with whatever they answer (the contract pins only the start's). Never a hung request. Every
-/// call needs the store from its first step (the caller's token), so no journey is started
-/// first: nothing is left for a service that does not recover to clean up. The store is slowed,
-/// not cut: what a timeout wrapper is for is a Redis that still answers, late.
+/// every store reply delayed past what bounded commands can wait, each call on a fresh session
+/// answers while the store is still slow: start with 503, the others with whatever they answer
+/// (the contract pins only the start's). The seeds bound each store *operation* by the timeout,
+/// not a request: a call may issue several commands in sequence (a token, a cached session that
+/// fails open to the database, the location), each waiting at most `redis.timeoutMs`. So the
+/// bound is `commandsPerCall` timeouts (the rule's 4, or `redis.commandsPerCall`) plus a margin,
+/// and every reply is delayed past it: a deployment with no deadline answers only once its
+/// command comes back, after the bound. Every call needs the store from its first step (the
+/// caller's token), so no journey is started first: nothing is left for a service that does not
+/// recover to clean up. The store is slowed, not cut: what a timeout is for is a Redis that still
+/// answers, late.
 struct StoreDeadlineProbe: Probe {
     let kind = "store-deadline"
     let exclusive = true
@@ -31,7 +36,8 @@ struct StoreDeadlineProbe: Probe {
             return
         }
         let margin = spec.number("marginSeconds", default: 1)
-        let bound = timeoutMs / 1000 + margin
+        let commands = Double(run.system.storeCommandsPerCall ?? Int(spec.number("commandsPerCall", default: 4)))
+        let bound = commands * timeoutMs / 1000 + margin
         // Past the bound: a call that waits for its store reply cannot answer in time.
         let latencyMs = Int((bound + margin) * 1000)
         let f = try await run.fixture()

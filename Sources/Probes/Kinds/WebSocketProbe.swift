@@ -2,17 +2,24 @@ import Checks
 import Foundation
 import Wire
 
-/// JRN-WS-001: the Socket.IO endpoint must have no journey or location handler. Connects as the
-/// trainer and the student of a fixture, emits every forbidden inbound event with an ack id and a
-/// plausible payload, and watches for the three signs of a handler: an ack, a forbidden event on
-/// the student's socket, or a side effect (the journey starts, a location appears).
+/// JRN-WS-001: the Socket.IO endpoint must have no journey or location handler, as the seeds'
+/// clients would meet one. Connects as the trainer and the student of a fixture; each forbidden
+/// inbound event is emitted from the role that sends it in the seeds (the trainer's travel events,
+/// the student's subscription), once with an ack id and once without (a handler that never acks
+/// is still a handler); then, while both sockets listen, a whole HTTP journey runs (start, updates,
+/// arrival). Every event either socket receives is kept: a forbidden outbound name, a
+/// `location_{trainerId}` push, or any event carrying a location fails the rule whether or not
+/// anything acked. A side effect of the emits (the journey started) is compared too.
 struct WebSocketHandlersProbe: Probe {
     let kind = "ws-handlers"
-    static let inbound = ["startTravel", "trainerLocation", "subscribeToTrainerLocation", "stopTravel"]
+    /// Each forbidden inbound event and who sends it in the seeds (seeds/003 §WebSocket).
+    static let inbound: [(name: String, role: Role)] = [("startTravel", .trainer), ("trainerLocation", .trainer),
+                                                        ("subscribeToTrainerLocation", .student), ("stopTravel", .trainer)]
     static let outbound = ["trainerLocationUpdate", "trainerTravelStarted", "trainerArrived", "travelStarted", "destinationReached"]
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["Socket.IO connect ×2 (trainer, student)", "emit \(Self.inbound.joined(separator: ", ")) with acks", "GET live ×1 (side effects)"]
+        ["Socket.IO connect ×2 (trainer, student)", "emit \(Self.inbound.map(\.name).joined(separator: ", ")) ×2 each (with and without ack)",
+         "GET live ×1 (side effects)", "POST start-journey ×1, updates ×2 (\(Judge.format(spec.number("waitSeconds", default: 5.5))) s apart), arrived ×1 while both sockets listen"]
     }
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 1 }
 
@@ -22,42 +29,79 @@ struct WebSocketHandlersProbe: Probe {
             return
         }
         let f = try await run.fixture()
-        let wait = spec.number("ackSeconds", default: 1)
-        let student = try await connect(url, f.student.token, as: "student", run)
+        let student = try await connect(url, f.student.token, as: .student, run)
         defer { student.close() }
-        let trainer = try await connect(url, f.trainer.token, as: "trainer", run)
+        let trainer = try await connect(url, f.trainer.token, as: .trainer, run)
         defer { trainer.close() }
 
-        let point: [String: Any] = ["latitude": f.studentHome.north(900).latitude, "longitude": f.studentHome.longitude,
-                                    "sessionId": f.sessionId, "studentId": f.student.id, "trainerId": f.trainer.id]
-        var acknowledged: [String] = []
-        for name in Self.inbound {
-            let id = try await trainer.emit(name, point)
-            let ack = await trainer.ack(id, within: wait)
-            run.log(.socket, "emit as trainer", "42\(id)[\"\(name)\",…]", credential: "trainer", result: ack.map { "ack \($0)" } ?? "no ack within \(Judge.format(wait)) s")
-            if ack != nil { acknowledged.append(name) }
-        }
+        let payload: [String: Any] = ["latitude": f.studentHome.north(900).latitude, "longitude": f.studentHome.longitude,
+                                      "sessionId": f.sessionId, "studentId": f.student.id, "trainerId": f.trainer.id]
+        run.record("acknowledged", .strings(try await emitAll(payload, trainer: trainer, student: student, spec: spec, run)))
         try await Task.sleep(for: .milliseconds(Int64(spec.number("listenSeconds", default: 0.3) * 1000)))
-        let seen = student.eventNames
-        let forbidden = Array(Set(seen.filter { Self.outbound.contains($0) || $0.hasPrefix("location_") })).sorted()
-        run.log(.socket, "student's socket", "events received", credential: "student", result: seen.isEmpty ? "none" : seen.joined(separator: ", "))
-        run.record("acknowledged", .strings(acknowledged))
-        run.record("forbiddenReceived", .strings(forbidden))
         let live = try await run.call("live polling after the emits", .liveLocation, f, as: .student)
         run.record("sideEffects", LivePoll.fact(live))
         // A socket handler that started the journey started it for us: stop it like any other.
         if (live.json?["data"] as? [String: Any])?["isActive"] as? Bool == true { run.trackStart(f, .trainer) }
+
+        try await journey(f, spec, run)
+        try await Task.sleep(for: .milliseconds(Int64(spec.number("listenSeconds", default: 0.3) * 1000)))
+        var forbidden = Set<String>()
+        for (role, session) in [(Role.trainer, trainer), (.student, student)] {
+            let events = session.events
+            run.log(.socket, "\(role.words)'s socket", "events received", credential: role.rawValue,
+                    result: events.isEmpty ? "none" : events.map(\.name).joined(separator: ", "))
+            forbidden.formUnion(events.compactMap { Self.forbidden($0.name, $0.argumentsJSON) })
+        }
+        run.record("forbiddenReceived", .strings(forbidden.sorted()))
     }
 
-    private func connect(_ url: URL, _ token: String, as role: String, _ run: ProbeRun) async throws -> SocketIOSession {
+    /// Each inbound event from its role, with an ack id then without; the names that were acked.
+    private func emitAll(_ payload: [String: Any], trainer: SocketIOSession, student: SocketIOSession, spec: ProbeSpec,
+                         _ run: ProbeRun) async throws -> [String] {
+        let wait = spec.number("ackSeconds", default: 1)
+        var acknowledged: [String] = []
+        for (name, role) in Self.inbound {
+            let socket = role == .student ? student : trainer
+            let id = try await socket.emit(name, payload)
+            let ack = await socket.ack(id, within: wait)
+            run.log(.socket, "emit as \(role.words)", "42\(id)[\"\(name)\",…]", credential: role.rawValue,
+                    result: ack.map { "ack \($0)" } ?? "no ack within \(Judge.format(wait)) s")
+            if ack != nil { acknowledged.append(name) }
+            try await socket.emitWithoutAck(name, payload)
+            run.log(.socket, "emit as \(role.words), no ack asked", "42[\"\(name)\",…]", credential: role.rawValue, result: "sent")
+        }
+        return acknowledged
+    }
+
+    /// The HTTP journey the sockets listen to: start (409 too, when an emit started it already),
+    /// an update on the way, one at the door once the rate window passed, arrival.
+    private func journey(_ f: ProbeFixture, _ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        let start = try await run.call("start while both sockets listen", .startJourney, f, as: .trainer)
+        guard start.status == 201 || start.status == 409 else {
+            throw ProbeError("start while both sockets listen answered \(start.status) on \(run.system.name): the journey cannot go on")
+        }
+        try await run.place("update on the way", f, at: f.studentHome.north(100))
+        try await run.pause(spec.number("waitSeconds", default: 5.5), "past the rate window")
+        try await run.place("update at the door", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
+        try await run.require(200, "arrived while both sockets listen", .arrived, f)
+    }
+
+    /// What makes a received event forbidden, or nil: a forbidden outbound name, a
+    /// `location_{trainerId}` push, or a payload that carries a location.
+    static func forbidden(_ name: String, _ argumentsJSON: String) -> String? {
+        if outbound.contains(name) || name.hasPrefix("location_") { return name }
+        return argumentsJSON.contains("\"latitude\"") ? "\(name) (carries a location)" : nil
+    }
+
+    private func connect(_ url: URL, _ token: String, as role: Role, _ run: ProbeRun) async throws -> SocketIOSession {
         do {
             let session = try await SocketIOSession.connect(url, token: token, origin: run.system.socketOrigin, headers: run.system.socketHeaders,
                                                           tls: run.system.api.client.tls)
-            run.log(.socket, "connect", "40{token}", credential: role, result: "connected")
+            run.log(.socket, "connect", "40{token}", credential: role.rawValue, result: "connected")
             return session
         } catch {
-            run.log(.socket, "connect", "40{token}", credential: role, result: "\(error)")
-            throw ProbeError("could not connect to \(run.system.name)'s Socket.IO endpoint as the \(role): \(error)")
+            run.log(.socket, "connect", "40{token}", credential: role.rawValue, result: "\(error)")
+            throw ProbeError("could not connect to \(run.system.name)'s Socket.IO endpoint as the \(role.words): \(error)")
         }
     }
 }

@@ -56,7 +56,7 @@ public enum ProbeCatalog {
         GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
         WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(), ScaleProbe(),
         StoreDeadlineProbe(), NotScheduledProbe(), RetryProbe(), ExpiryProbe(),
-        // The trip pack (CONTRACT-TRIP.md).
+        // The trip pack (docs/contract/trip.md).
         TripRaceProbe(), TripConflictProbe(), IdempotentReplayProbe(), KeyReuseProbe(), ConcurrentKeyProbe(), DurableKeyProbe(),
         TripAvailabilityProbe(), TripRateProbe(), TripRateClassesProbe(),
     ]

@@ -120,7 +120,7 @@ extension ProbeRun {
     public func readBack(_ label: String, _ fixture: TripFixture, tripId: String? = nil) async throws -> TripState {
         let response = try await tripRequire(200, label, .tripDetails, fixture, as: .customer, tripId: tripId)
         guard let state = TripState(response) else {
-            throw ProbeError("\(label): the details of the trip on \(system.name) lack current_status or version (CONTRACT-TRIP.md call 4)")
+            throw ProbeError("\(label): the details of the trip on \(system.name) lack current_status or version (docs/contract/trip.md call 4)")
         }
         return state
     }
@@ -129,7 +129,7 @@ extension ProbeRun {
     public func createTrip(_ label: String, _ fixture: TripFixture, variation: Double = 0) async throws -> String {
         let response = try await tripRequire(201, label, .createTrip, fixture, as: .customer, body: TripBody.create(variation))
         guard let id = response.json?["trip_request_id"] as? String else {
-            throw ProbeError("\(label): the answer on \(system.name) has no trip_request_id (CONTRACT-TRIP.md call 1)")
+            throw ProbeError("\(label): the answer on \(system.name) has no trip_request_id (docs/contract/trip.md call 1)")
         }
         return id
     }

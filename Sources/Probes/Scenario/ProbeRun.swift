@@ -93,7 +93,9 @@ public final class ProbeRun: Sendable {
                      sessionId: String? = nil, body: [String: Any]? = nil, via api: JourneyAPI? = nil) async throws -> HTTPResponseData {
         let outcome = await send(label, call, fixture, as: role, sessionId: sessionId, body: body, via: api, within: nil)
         switch outcome {
-        case .answered(let response): return response
+        case .answered(let response):
+            if let refused = FixtureCheck.refusal(role, response.status, label: label) { throw refused }
+            return response
         case .noAnswer(let why), .failed(let why): throw ProbeError("\(label): no answer from \(system.name) (\(why))")
         }
     }
@@ -104,7 +106,9 @@ public final class ProbeRun: Sendable {
     public func status(_ label: String, _ call: JourneyAPI.Call, _ fixture: ProbeFixture, as role: Role, body: [String: Any]? = nil,
                        via api: JourneyAPI? = nil, within seconds: Double) async throws -> (fact: FactValue, response: HTTPResponseData?) {
         switch await send(label, call, fixture, as: role, sessionId: nil, body: body, via: api, within: seconds) {
-        case .answered(let response): return (.int(response.status), response)
+        case .answered(let response):
+            if let refused = FixtureCheck.refusal(role, response.status, label: label) { throw refused }
+            return (.int(response.status), response)
         case .noAnswer: return (.string("no answer within \(Judge.format(seconds)) s"), nil)
         case .failed(let why): throw ProbeError("\(label): no answer from \(system.name) (\(why))")
         }
@@ -175,6 +179,7 @@ public final class ProbeRun: Sendable {
         let responses = try await burst(label, Array(repeating: request, count: count), credentials: Array(repeating: role.rawValue, count: count),
                                         http2: h2, naive: naive)
         if call == .startJourney, responses.contains(where: { $0.status == 201 }) { trackStart(fixture, role) }
+        if let refused = responses.lazy.compactMap({ FixtureCheck.refusal(role, $0.status, label: label) }).first { throw refused }
         return responses
     }
 

@@ -34,6 +34,8 @@ public struct ProbeSystem: Sendable {
     /// The deployment's own store timeout (`redis.timeoutMs`): how long a call may wait on Redis
     /// before it gives up. nil: not stated, so JRN-SLOWSTORE-001 is not checked.
     public var storeTimeoutMs: Double?
+    /// `redis.commandsPerCall`: how many store commands a call may wait on in sequence (nil: the rule's default).
+    public var storeCommandsPerCall: Int?
     /// Long probes (minutes of waiting on a TTL) run: `--long` or `long: true`.
     public var long = false
     /// The oracle's store clock, which it moves forward instead of waiting out a TTL; nil: real time.

@@ -117,6 +117,15 @@ public final class SocketIOSession: Sendable {
         return id
     }
 
+    /// Emits an event without an ack id, as an app does that expects no answer.
+    public func emitWithoutAck(_ name: String, _ payload: [String: Any]) async throws {
+        guard let connection = state.withLock({ $0.connection }) else { throw SocketIOError.closed }
+        try await connection.send(SocketIOClientMachine.emit(name, argumentsJSON: JSONText.encode([payload]), ackID: nil))
+    }
+
+    /// Every event received so far, in order: its name and its arguments (a JSON array).
+    public var events: [(name: String, argumentsJSON: String)] { state.withLock { $0.events } }
+
     /// The ack's arguments (JSON) if it arrives within `seconds`.
     public func ack(_ id: Int, within seconds: Double) async -> String? {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))

@@ -1,7 +1,7 @@
 import Checks
 import Foundation
 
-/// Scans backend and mobile trees (TS/JS/TSX/JSX) for CONTRACT.md's forbidden WebSocket shapes:
+/// Scans backend and mobile trees (TS/JS/TSX/JSX) for docs/contract/journey.md's forbidden WebSocket shapes:
 /// journey/location event handlers and emits, the client's travel calls, and an in-memory
 /// `activeTravelSessions` map. Mentions in comments and strings do not count.
 public struct SourceScanner: Sendable {

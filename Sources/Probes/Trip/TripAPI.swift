@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import Wire
 
-/// The five routes of CONTRACT-TRIP.md as requests against one base URL. Paths can be overridden
+/// The five routes of docs/contract/trip.md as requests against one base URL. Paths can be overridden
 /// per call (`target.paths`: a deployment behind a gateway may prefix them).
 public struct TripAPI: Sendable {
     public enum Call: String, CaseIterable, Sendable {

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// One fresh pending trip, its customer, a stranger to it and ten online drivers: the fixture
-/// shape of CONTRACT-TRIP.md.
+/// shape of docs/contract/trip.md.
 public struct TripFixture: Codable, Sendable, Equatable {
     public var tripId: String
     public var customer: ProbeFixture.User
@@ -15,10 +15,10 @@ public struct TripFixture: Codable, Sendable, Equatable {
         do {
             fixture = try JSONDecoder().decode(TripFixture.self, from: Data(text.utf8))
         } catch {
-            throw FixtureError("\(source) did not give a fixture in CONTRACT-TRIP.md's shape (tripId, customer, otherCustomer, drivers): \(ProbeFixture.describe(error))")
+            throw FixtureError("\(source) did not give a fixture in docs/contract/trip.md's shape (tripId, customer, otherCustomer, drivers): \(ProbeFixture.describe(error))")
         }
         guard fixture.drivers.count >= 2 else {
-            throw FixtureError("\(source) gave \(fixture.drivers.count) driver(s); the trip pack needs at least 2 (CONTRACT-TRIP.md: ten)")
+            throw FixtureError("\(source) gave \(fixture.drivers.count) driver(s); the trip pack needs at least 2 (docs/contract/trip.md: ten)")
         }
         return fixture
     }

@@ -11,7 +11,7 @@ extension JourneyService {
                 guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
                 guard let location else { throw APIError(400, "No location reported yet: cannot confirm arrival") }
                 let meters = location.coordinate.distance(to: session.studentHomeLocation)
-                let radius = faults.contains(.arrivalRadius15m) ? ContractLimits.arrivalRadiusMeters / 10 : ContractLimits.arrivalRadiusMeters
+                let radius = arrivalRadiusMeters
                 if meters > radius {
                     throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit \(Int(radius)) m)")
                 }
@@ -40,7 +40,7 @@ extension JourneyService {
     private func endableJourney(sessionId: String, authorization: String?) async throws -> (JourneyRecord, LocationRecord?) {
         let caller = try await authenticate(authorization)
         guard let journey = try await activeJourney(sessionId) else { throw APIError(404, "No active journey for this session") }
-        guard isTrainer(caller, of: journey.trainerId) else { throw APIError(403, "Only this journey's trainer can end it") }
+        guard isTrainer(caller, of: journey.trainerId, student: journey.studentId) else { throw APIError(403, "Only this journey's trainer can end it") }
         return (journey, try await location(trainerId: journey.trainerId, sessionId: sessionId))
     }
 
@@ -61,7 +61,7 @@ extension JourneyService {
             ])
         }
         if !faults.contains(.goneAs404) {
-            try await journeyState.set(StateKeys.journeyEnded(sessionId), reason, ttl: StateKeys.endedTTL)
+            try await journeyState.set(StateKeys.journeyEnded(sessionId), reason, ttl: faults.contains(.endedNoTTL) ? nil : StateKeys.endedTTL)
         }
         try await events.publish("TrainerJourneyEnded", detail: [
             "trainerId": journey.trainerId, "studentId": journey.studentId, "sessionId": sessionId, "endTime": time,

@@ -1,7 +1,7 @@
 import Wire
 import Foundation
 
-/// The journey API of CONTRACT.md as plain async functions: request values in, `APIResponse` out.
+/// The journey API of docs/contract/journey.md as plain async functions: request values in, `APIResponse` out.
 /// The router only translates HTTP to these calls, so the logic is the same whatever serves it.
 public struct JourneyService: Sendable {
     /// The shared store: the directory, and the contract's keys unless `in-memory-state` is on.
@@ -13,11 +13,14 @@ public struct JourneyService: Sendable {
     let faults: Set<Fault>
     let variants: Set<Variant>
     let now: @Sendable () -> Date
+    /// Under `ws-subscribe-push`: where accepted updates are pushed over the socket.
+    let pushes: LocationPushes?
 
     /// `ttlScale`: every TTL written times this (the reference's own tests; 1 in any real use).
     public init(store: any JourneyStore, events: EventPublisher, faults: Set<Fault>, variants: Set<Variant> = [],
                 now: @escaping @Sendable () -> Date = Date.init, ttlScale: Double = 1) {
         var store: any JourneyStore = faults.contains(.slowStore) ? SlowStore(base: store) : store
+        if variants.contains(.storeReadsRetried) { store = RetriedReads(base: store) }
         if ttlScale != 1 { store = ScaledTTLStore(base: store, scale: ttlScale) }
         self.store = store
         let state: any JourneyStore = faults.contains(.inMemoryState) ? ProcessLocalReads(shared: store) : store
@@ -27,6 +30,7 @@ public struct JourneyService: Sendable {
         self.faults = faults
         self.variants = variants
         self.now = now
+        self.pushes = faults.contains(.wsSubscribePush) ? LocationPushes() : nil
     }
 
     /// Runs one call: contract errors become their status, a store failure becomes 503 (fail closed).
@@ -70,9 +74,26 @@ public struct JourneyService: Sendable {
         return try await journeyState.get(key).flatMap(LocationRecord.decode)
     }
 
-    /// Whether `caller` may act as the journey's trainer (always, under `no-trainer-ownership`).
-    func isTrainer(_ caller: SessionDirectory.User, of trainerId: String) -> Bool {
-        caller.id == trainerId || faults.contains(.noTrainerOwnership)
+    /// Whether `caller` may act as the journey's trainer (always, under `no-trainer-ownership`;
+    /// the session's student too, under `party-ownership`).
+    func isTrainer(_ caller: SessionDirectory.User, of trainerId: String, student studentId: String) -> Bool {
+        caller.id == trainerId || faults.contains(.noTrainerOwnership) || (faults.contains(.partyOwnership) && caller.id == studentId)
+    }
+
+    /// The implied speed above which an update is refused (the contract's 120 km/h, or a fault's).
+    var speedLimitKmh: Double {
+        if faults.contains(.speedLimit130) { return 130 }
+        if faults.contains(.speedLimit110) { return 110 }
+        if faults.contains(.speedLimitMph) { return ContractLimits.maxSpeedKmh * 1.609344 }
+        return ContractLimits.maxSpeedKmh
+    }
+
+    /// How close to the student's home arrival is accepted (the contract's 150 m, or a fault's).
+    var arrivalRadiusMeters: Double {
+        if faults.contains(.arrivalRadius15m) { return ContractLimits.arrivalRadiusMeters / 10 }
+        if faults.contains(.arrivalRadius165) { return 165 }
+        if faults.contains(.arrivalRadius135) { return 135 }
+        return ContractLimits.arrivalRadiusMeters
     }
 }
 

@@ -13,7 +13,8 @@ extension JourneyService {
             }
             guard let sessionId, !sessionId.isEmpty else { throw APIError(400, "sessionId query parameter is required") }
             guard let meta = try await sessionMeta(sessionId) else { throw APIError(404, "Session not found") }
-            if let caller, !faults.contains(.leakyLive), meta.studentId != caller.id {
+            let party = faults.contains(.partyOwnership) && caller?.id == meta.trainerId
+            if let caller, !faults.contains(.leakyLive), !party, meta.studentId != caller.id {
                 throw APIError(403, "Only this session's student can follow its journey")
             }
             let journey = try await activeJourney(sessionId)
@@ -32,9 +33,12 @@ extension JourneyService {
         }
     }
 
-    /// `session:meta:{id}` first (written at start), the database only when it is absent.
+    /// `session:meta:{id}` first (written at start), the database only when it is absent (or, under
+    /// `store-reads-retried`, when the cache read fails: it fails open to the database).
     private func sessionMeta(_ sessionId: String) async throws -> SessionMeta? {
-        if let text = try await store.get(StateKeys.sessionMeta(sessionId)),
+        let cached: String?
+        do { cached = try await store.get(StateKeys.sessionMeta(sessionId)) } catch is StoreUnavailable where variants.contains(.storeReadsRetried) { cached = nil }
+        if let text = cached,
            let meta = try? JSONDecoder().decode(SessionMeta.self, from: Data(text.utf8)) {
             return meta
         }

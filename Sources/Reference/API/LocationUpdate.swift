@@ -15,7 +15,7 @@ extension JourneyService {
                 }
                 throw APIError(404, "No active journey for this session")
             }
-            guard isTrainer(caller, of: journey.trainerId) else { throw APIError(403, "Only this journey's trainer can update its location") }
+            guard isTrainer(caller, of: journey.trainerId, student: journey.studentId) else { throw APIError(403, "Only this journey's trainer can update its location") }
 
             let at = now()
             let nowMs = Int(at.timeIntervalSince1970 * 1000)
@@ -37,14 +37,15 @@ extension JourneyService {
                 let seconds = max(at.timeIntervalSince(previousAt), 0.001)
                 // The fault reads metres per hour as km/h: 1000 times too strict.
                 let kmh = previous.coordinate.distance(to: update.coordinate) / seconds * (faults.contains(.speedUnitBug) ? 3600 : 3.6)
-                if kmh > ContractLimits.maxSpeedKmh {
-                    throw APIError(400, "Implausible movement: \(Int(kmh.rounded())) km/h since the previous point (limit 120 km/h)")
+                if kmh > speedLimitKmh {
+                    throw APIError(400, "Implausible movement: \(Int(kmh.rounded())) km/h since the previous point (limit \(Int(speedLimitKmh)) km/h)")
                 }
             }
 
             let stored = record(update, at)
             try await writeLocation(stored, key: StateKeys.location(trainerId: caller.id, sessionId: update.sessionId))
             if limited, !variants.contains(.rateKeyAtCheck) { try await writeRateKey(rateKey, nowMs) }
+            await pushes?.push(stored, trainerId: caller.id, to: journey.studentId)
             return .success(201, "Location updated", data: ["sessionId": update.sessionId, "timestamp": stored.timestamp, "ttl": StateKeys.locationTTL])
         }
     }
@@ -59,8 +60,9 @@ extension JourneyService {
     private func tooFrequent(waitMs: Int, at: Date) -> APIError {
         var headers: [(String, String)] = []
         if !faults.contains(.noRetryAfter) {
-            let seconds = (waitMs + 999) / 1000
-            headers.append(("Retry-After", variants.contains(.retryAfterDate) ? HTTPDate.string(at.addingTimeInterval(Double(seconds))) : String(seconds)))
+            let seconds = faults.contains(.retryAfter60) ? 60 : (waitMs + 999) / 1000
+            let value = variants.contains(.retryAfterDate) ? HTTPDate.string(at.addingTimeInterval(Double(seconds))) : String(seconds)
+            headers.append(("Retry-After", faults.contains(.retryAfterMs) ? String(waitMs) : value))
         }
         return APIError(429, "Location update too frequent: at most one per 5 s", headers: headers)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One fresh scheduled session with its four users, exactly as CONTRACT.md's fixture JSON, and
+/// One fresh scheduled session with its four users, exactly as docs/contract/journey.md's fixture JSON, and
 /// the optional non-scheduled session of the same pair.
 public struct Fixture: Codable, Sendable, Equatable {
     public struct User: Codable, Sendable, Equatable {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The HTTP routes of CONTRACT.md, plus the reference-only fixture supply.
+/// The HTTP routes of docs/contract/journey.md, plus the reference-only fixture supply.
 /// Handlers only translate HTTP to `JourneyService` calls and back; `variants` shape how answers
 /// are written (texts, extra fields, `Connection: close`), never what they say.
 func buildRouter(service: JourneyService, variants: Set<Variant> = []) -> Router<BasicRequestContext> {

@@ -10,6 +10,8 @@ struct SocketIOEndpoint: Sendable {
     let travel: TravelHandlers?
     /// The fault `ws-start-handler`: `startTravel` starts the journey, silently.
     let silentStart: (@Sendable (_ sessionId: String, _ caller: SessionDirectory.User) async -> Void)?
+    /// The fault `ws-subscribe-push`: the subscription handler exists (and never acks).
+    let silentSubscribe: Bool
     var pingInterval: Duration = .seconds(25)
     var pingTimeout: Duration = .seconds(20)
 
@@ -18,6 +20,8 @@ struct SocketIOEndpoint: Sendable {
         self.directory = service.directory
         self.hub = ChatHub(bus: bus)
         self.travel = faults.contains(.wsLocationHandlers) ? TravelHandlers() : nil
+        self.silentSubscribe = service.pushes != nil
+        service.pushes?.attach(hub)
         if faults.contains(.wsStartHandler) {
             self.silentStart = { @Sendable sessionId, caller in await service.startFromSocket(sessionId: sessionId, caller: caller) }
         } else {
@@ -58,6 +62,7 @@ struct SocketIOEndpoint: Sendable {
             await silentStart(sessionId, user)
             return nil
         }
+        if event == "subscribeToTrainerLocation", silentSubscribe { return nil }
         return await travel?.handle(event: event, arguments: arguments, from: user, hub: hub)
     }
 

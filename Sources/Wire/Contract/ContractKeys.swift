@@ -1,5 +1,5 @@
 /// Shared by the reference (which writes them) and the probes (which read them), so neither can drift.
-/// The Redis keys and TTLs of CONTRACT.md's state table, in one place.
+/// The Redis keys and TTLs of docs/contract/journey.md's state table, in one place.
 public enum StateKeys {
     public static func journeyActive(_ sessionId: String) -> String { "journey:active:\(sessionId)" }
     public static func location(trainerId: String, sessionId: String) -> String { "location:trainer:\(trainerId):session:\(sessionId)" }

@@ -15,7 +15,7 @@ func countUntilLimited(_ limit: Int, _ send: (Int) async throws -> HTTPResponseD
 }
 
 /// TRP-RATE-001: one driver accepts trip after trip; the 11th in a minute is refused with 429,
-/// and the rate headers are consistent with the stated limit, as CONTRACT-TRIP.md lists them.
+/// and the rate headers are consistent with the stated limit, as docs/contract/trip.md lists them.
 struct TripRateProbe: Probe {
     let kind = "trip-rate"
 

@@ -21,7 +21,7 @@ struct TripFixtureSeed: Sendable {
         )
     }
 
-    /// The fixture document of CONTRACT-TRIP.md.
+    /// The fixture document of docs/contract/trip.md.
     var json: [String: Any] {
         func person(_ user: TripUser) -> [String: Any] { ["id": user.id, "token": user.token] }
         return ["tripId": trip.id, "customer": person(customer), "otherCustomer": person(otherCustomer), "drivers": drivers.map(person)]

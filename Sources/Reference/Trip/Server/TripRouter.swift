@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The routes of CONTRACT-TRIP.md at the seed's paths, plus the reference-only fixture supply,
+/// The routes of docs/contract/trip.md at the seed's paths, plus the reference-only fixture supply,
 /// version and root. Handlers only translate HTTP to `TripService` calls and back.
 func buildTripRouter(service: TripService) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)

@@ -11,7 +11,7 @@ struct TripCall: Sendable {
     var body: [UInt8]
 }
 
-/// The six calls of CONTRACT-TRIP.md's table (accept and cancel share one route).
+/// The six calls of docs/contract/trip.md's table (accept and cancel share one route).
 enum TripRoute: Sendable {
     case create
     case tripAction

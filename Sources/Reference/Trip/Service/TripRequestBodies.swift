@@ -1,6 +1,6 @@
 import Foundation
 
-/// The request bodies of CONTRACT-TRIP.md's calls, decoded strictly: a missing field or one of
+/// The request bodies of docs/contract/trip.md's calls, decoded strictly: a missing field or one of
 /// another JSON type (a string for a number, a number for a boolean) is a 400.
 enum TripRequestBodies {
     struct Create: Decodable {

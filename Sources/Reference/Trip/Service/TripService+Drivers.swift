@@ -1,4 +1,4 @@
-/// Calls 5 and 6 of CONTRACT-TRIP.md: a driver's status and location.
+/// Calls 5 and 6 of docs/contract/trip.md: a driver's status and location.
 extension TripService {
     /// Going offline or unavailable releases the driver's accepted trips in the same step as the
     /// status change (seed 004 §3), so no trip stays accepted by a driver who cannot drive it.

@@ -1,4 +1,4 @@
-/// Calls 1–4 of CONTRACT-TRIP.md: create, accept, cancel, details.
+/// Calls 1–4 of docs/contract/trip.md: create, accept, cancel, details.
 extension TripService {
     func createTrip(_ body: [UInt8], by caller: TripUser) async throws -> APIResponse {
         try require(.customer, caller)
