@@ -73,6 +73,18 @@ public enum Fault: String, ReferenceSwitch {
     case arrivalRadius165 = "arrival-radius-165"
     /// The arrival radius moved in (135 m): arrival 140 m away is refused.
     case arrivalRadius135 = "arrival-radius-135"
+    /// Start and live polling check the caller against the session before they check it exists:
+    /// an unknown session answers 403 (its trainer and student are nobody).
+    case unknownSession403 = "unknown-session-403"
+    /// Stop is "idempotent" (200 with no journey active), and arrived checks only the location
+    /// (400 "no location yet" with no journey active): neither answers the contract's 404.
+    case endWithoutJourney200 = "end-without-journey-200"
+    /// Coordinates are not range-checked: latitude 91 goes on to the journey check.
+    case noRangeCheck = "no-range-check"
+    /// The journey is looked up before the body is validated (only its sessionId is read first).
+    case bodyAfterJourney = "body-after-journey"
+    /// The body is parsed before the caller is authenticated: a bad body without a token is 400.
+    case bodyBeforeAuth = "body-before-auth"
     /// `journey:ended:*` written without expiry: one key per ended journey, forever.
     case endedNoTTL = "ended-no-ttl"
     /// 429 with `Retry-After: 60` (a minute, not the 5 s window).

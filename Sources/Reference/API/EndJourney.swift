@@ -6,6 +6,10 @@ import Foundation
 extension JourneyService {
     public func arrived(sessionId: String, authorization: String?) async -> APIResponse {
         await respond {
+            if faults.contains(.endWithoutJourney200), try await activeJourney(sessionId) == nil {
+                _ = try await authenticate(authorization)
+                throw APIError(400, "No location reported yet: cannot confirm arrival")
+            }
             let (journey, location) = try await endableJourney(sessionId: sessionId, authorization: authorization)
             if !faults.contains(.noArrivalRadius) {
                 guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
@@ -29,6 +33,10 @@ extension JourneyService {
 
     public func stopJourney(sessionId: String, authorization: String?) async -> APIResponse {
         await respond {
+            if faults.contains(.endWithoutJourney200), try await activeJourney(sessionId) == nil {
+                _ = try await authenticate(authorization)
+                return .success(200, "Journey stopped", data: ["sessionId": sessionId, "stoppedAt": Timestamp.string(now())])
+            }
             let (journey, _) = try await endableJourney(sessionId: sessionId, authorization: authorization)
             let stoppedAt = Timestamp.string(now())
             try await end(journey, reason: "cancelled", at: stoppedAt)

@@ -12,7 +12,9 @@ extension JourneyService {
                 caller = nil // the fault: an anonymous caller is let through
             }
             guard let sessionId, !sessionId.isEmpty else { throw APIError(400, "sessionId query parameter is required") }
-            guard let meta = try await sessionMeta(sessionId) else { throw APIError(404, "Session not found") }
+            guard let meta = try await sessionMeta(sessionId) else {
+                throw faults.contains(.unknownSession403) ? APIError(403, "Only this session's student can follow its journey") : APIError(404, "Session not found")
+            }
             let party = faults.contains(.partyOwnership) && caller?.id == meta.trainerId
             if let caller, !faults.contains(.leakyLive), !party, meta.studentId != caller.id {
                 throw APIError(403, "Only this session's student can follow its journey")

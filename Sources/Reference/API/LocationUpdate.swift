@@ -6,14 +6,15 @@ import Foundation
 extension JourneyService {
     public func updateLocation(body: [UInt8], authorization: String?) async -> APIResponse {
         await respond {
+            if faults.contains(.bodyBeforeAuth) { _ = try LocationUpdateBody.parse(body, checkRange: true) }
             let caller = try await authenticate(authorization)
-            let update = try LocationUpdateBody.parse(body)
+            // `body-after-journey`: only the sessionId is read before the journey is looked up.
+            if faults.contains(.bodyAfterJourney), let sessionId = LocationUpdateBody.sessionId(body), try await activeJourney(sessionId) == nil {
+                throw try await missingJourney(sessionId)
+            }
+            let update = try LocationUpdateBody.parse(body, checkRange: !faults.contains(.noRangeCheck))
             guard let journey = try await activeJourney(update.sessionId) else {
-                if faults.contains(.always410) { throw APIError(410, "Journey has ended") }
-                if !faults.contains(.goneAs404), try await journeyState.exists(StateKeys.journeyEnded(update.sessionId)) {
-                    throw APIError(410, "Journey has ended")
-                }
-                throw APIError(404, "No active journey for this session")
+                throw try await missingJourney(update.sessionId)
             }
             guard isTrainer(caller, of: journey.trainerId, student: journey.studentId) else { throw APIError(403, "Only this journey's trainer can update its location") }
 
@@ -48,6 +49,15 @@ extension JourneyService {
             await pushes?.push(stored, trainerId: caller.id, to: journey.studentId)
             return .success(201, "Location updated", data: ["sessionId": update.sessionId, "timestamp": stored.timestamp, "ttl": StateKeys.locationTTL])
         }
+    }
+
+    /// 410 when the journey has ended (its marker exists), else 404: no journey was ever active.
+    private func missingJourney(_ sessionId: String) async throws -> APIError {
+        if faults.contains(.always410) { return APIError(410, "Journey has ended") }
+        if !faults.contains(.goneAs404), try await journeyState.exists(StateKeys.journeyEnded(sessionId)) {
+            return APIError(410, "Journey has ended")
+        }
+        return APIError(404, "No active journey for this session")
     }
 
     /// The stored form of an accepted update, stamped with the server's time.
@@ -106,7 +116,13 @@ struct LocationUpdateBody: Decodable {
 
     var coordinate: Coordinate { Coordinate(latitude: latitude, longitude: longitude) }
 
-    static func parse(_ body: [UInt8]) throws -> LocationUpdateBody {
+    /// Just the sessionId of a body that may be invalid otherwise (the fault `body-after-journey`).
+    static func sessionId(_ body: [UInt8]) -> String? {
+        ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["sessionId"] as? String
+    }
+
+    /// `checkRange`: false under the fault `no-range-check`.
+    static func parse(_ body: [UInt8], checkRange: Bool = true) throws -> LocationUpdateBody {
         let update: LocationUpdateBody
         do {
             update = try JSONDecoder().decode(LocationUpdateBody.self, from: Data(body))
@@ -114,7 +130,7 @@ struct LocationUpdateBody: Decodable {
             throw APIError(400, "Invalid body: expected {sessionId, latitude, longitude, accuracy?, speed?, heading?}")
         }
         guard !update.sessionId.isEmpty else { throw APIError(400, "Invalid body: sessionId is empty") }
-        guard update.coordinate.isValid else { throw APIError(400, "Coordinates out of range") }
+        guard update.coordinate.isValid || !checkRange else { throw APIError(400, "Coordinates out of range") }
         if let accuracy = update.accuracy, !(accuracy >= 0) { throw APIError(400, "accuracy must be ≥ 0") }
         if let speed = update.speed, !(speed >= 0) { throw APIError(400, "speed must be ≥ 0") }
         if let heading = update.heading, !(0...360).contains(heading) { throw APIError(400, "heading must be within 0–360") }

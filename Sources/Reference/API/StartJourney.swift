@@ -24,7 +24,9 @@ extension JourneyService {
     }
 
     private func start(sessionId: String, caller: SessionDirectory.User) async throws -> APIResponse {
-        guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
+        guard let session = try await directory.session(sessionId) else {
+            throw faults.contains(.unknownSession403) ? APIError(403, "Only this session's trainer can start its journey") : APIError(404, "Session not found")
+        }
         guard isTrainer(caller, of: session.trainerId, student: session.studentId) else { throw APIError(403, "Only this session's trainer can start its journey") }
         guard session.status == "scheduled" || faults.contains(.startAnySession) else { throw APIError(400, "Session is \(session.status), not scheduled") }
 
