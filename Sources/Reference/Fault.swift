@@ -85,6 +85,14 @@ public enum Fault: String, ReferenceSwitch {
     case bodyAfterJourney = "body-after-journey"
     /// The body is parsed before the caller is authenticated: a bad body without a token is 400.
     case bodyBeforeAuth = "body-before-auth"
+    /// Time fields in snake case (`started_at`, `stopped_at`, `arrived_at`, `last_update`, and the
+    /// update's `created_at` for `timestamp`): the status is right, the app reads nothing.
+    case snakeCaseTimes = "snake-case-times"
+    /// Live polling rounds the point to 3 decimals (about 110 m), "for privacy", on a map that
+    /// must show where the trainer is.
+    case livePointRounded = "live-point-rounded"
+    /// Bodies without the `success` flag (message and data kept).
+    case noSuccessFlag = "no-success-flag"
     /// `journey:ended:*` written without expiry: one key per ended journey, forever.
     case endedNoTTL = "ended-no-ttl"
     /// 429 with `Retry-After: 60` (a minute, not the 5 s window).

@@ -84,9 +84,9 @@ struct CLITests {
         let out = outDirectory()
         let result = try await auditor(["run", "--config", try served.writeFullConfig(), "--out", out])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        #expect(result.stdout.contains("🟢 READY — 10/10 — checked 19/24 rules, 8/11 blockers"), "\(result.stdout)")
+        #expect(result.stdout.contains("🟢 READY — 10/10 — checked 20/25 rules, 8/11 blockers"), "\(result.stdout)")
         #expect(result.stdout.contains("journeys left active: 0"))
-        #expect(result.stderr.contains("[21/21]"), "progress goes to stderr")
+        #expect(result.stderr.contains("[22/22]"), "progress goes to stderr")
         for file in ["certification.md", "certification.json", "junit.xml"] {
             #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file) written")
         }
@@ -102,7 +102,7 @@ struct CLITests {
         let result = try await auditor(["run", "--config", try served.writeConfig(), "--out", out])
         #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("🟠 NOT READY — 8.9/10 (capped: not certified: JRN-"), "never above READY's floor while a blocker is unverified: \(result.stdout)")
-        #expect(result.stdout.contains("; measured 10) — checked 17/24 rules, 6/11 blockers"), "\(result.stdout)")
+        #expect(result.stdout.contains("; measured 10) — checked 18/25 rules, 6/11 blockers"), "\(result.stdout)")
         for rule in ["JRN-WS-001", "JRN-WS-002", "JRN-FAILCLOSED-001", "JRN-SLOWSTORE-001", "JRN-STATELESS-001"] {
             #expect(result.stdout.contains("not certified: \(rule) not checked"), "\(rule)")
         }
@@ -211,7 +211,7 @@ struct CLITests {
         let list = try await auditor(["rules"])
         #expect(list.status == 0)
         #expect(list.stdout.contains("JRN-RACE-001"))
-        #expect(list.stdout.contains("24 rules"))
+        #expect(list.stdout.contains("25 rules"))
         #expect(list.stdout.contains("JRN-FAILCLOSED-001 blocker"), "the id column fits the longest id")
         let show = try await auditor(["rules", "show", "JRN-GONE-001"])
         #expect(show.stdout.contains("gone-as-404"))

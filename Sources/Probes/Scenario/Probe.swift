@@ -55,7 +55,7 @@ public enum ProbeCatalog {
         RaceProbe(), JourneyTTLProbe(), LocationTTLProbe(), RateKeyProbe(), EventBridgeFailureProbe(), EventShapeProbe(),
         GoneProbe(), RateLimitProbe(), SpoofProbe(), OwnershipProbe(), AuthProbe(), ArrivalProbe(), CleanupProbe(), CacheProbe(),
         WebSocketHandlersProbe(), SourceProbe(), FailClosedProbe(), StatelessProbe(), ScaleProbe(),
-        StoreDeadlineProbe(), NotScheduledProbe(), RetryProbe(), ExpiryProbe(), ErrorAnswersProbe(),
+        StoreDeadlineProbe(), NotScheduledProbe(), RetryProbe(), ExpiryProbe(), ErrorAnswersProbe(), AnswerShapesProbe(),
         // The trip pack (docs/contract/trip.md).
         TripRaceProbe(), TripConflictProbe(), IdempotentReplayProbe(), KeyReuseProbe(), ConcurrentKeyProbe(), DurableKeyProbe(),
         TripAvailabilityProbe(), TripRateProbe(), TripRateClassesProbe(),

@@ -35,6 +35,10 @@ public struct JourneyService: Sendable {
 
     /// Runs one call: contract errors become their status, a store failure becomes 503 (fail closed).
     func respond(_ body: () async throws -> APIResponse) async -> APIResponse {
+        reshaped(await answer(body))
+    }
+
+    private func answer(_ body: () async throws -> APIResponse) async -> APIResponse {
         do {
             return try await body()
         } catch let error as APIError {
@@ -155,5 +159,32 @@ struct LocationRecord: Codable, Sendable {
 extension Encodable {
     var jsonText: String {
         (try? JSONEncoder.sorted.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+extension JourneyService {
+    /// The faults that change an answer's shape, not its status: `snake-case-times`,
+    /// `live-point-rounded`, `no-success-flag`. The body is re-encoded only under one of them.
+    func reshaped(_ response: APIResponse) -> APIResponse {
+        guard !faults.isDisjoint(with: [.snakeCaseTimes, .livePointRounded, .noSuccessFlag]),
+              var object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] else { return response }
+        if faults.contains(.noSuccessFlag) { object["success"] = nil }
+        if var data = object["data"] as? [String: Any] {
+            if faults.contains(.snakeCaseTimes) {
+                let renamed = ["startedAt": "started_at", "stoppedAt": "stopped_at", "arrivedAt": "arrived_at", "lastUpdate": "last_update",
+                               "timestamp": "created_at"]
+                for (from, to) in renamed { if let value = data.removeValue(forKey: from) { data[to] = value } }
+            }
+            if faults.contains(.livePointRounded), var location = data["location"] as? [String: Any] {
+                for key in ["latitude", "longitude"] {
+                    if let value = location[key] as? Double { location[key] = (value * 1000).rounded() / 1000 }
+                }
+                data["location"] = location
+            }
+            object["data"] = data
+        }
+        var copy = response
+        copy.body = APIResponse.encode(object)
+        return copy
     }
 }
