@@ -28,7 +28,7 @@ struct AnswerShapesProbe: Probe {
         let f = try await run.fixture()
         let start = try await run.require(201, "start", .startJourney, f)
         run.record("startData", Self.present(start, .startJourney))
-        let point = f.studentHome.north(ProbeFixture.atHomeMeters + 20)
+        let point = f.studentHome.north(ProbeFixture.atHomeMeters)   // where arrival is right whatever the radius is measured with
         let update = try await run.require(201, "update", .locationUpdate, f, body: ProbeRun.updateBody(f, point))
         run.record("updateData", Self.present(update, .locationUpdate, pinned: ["ttl": 300]))
         let live = try await run.require(200, "live polling", .liveLocation, f, as: .student)
