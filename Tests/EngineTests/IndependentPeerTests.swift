@@ -24,7 +24,7 @@ struct IndependentPeerTests {
         ([], []),
         (["check-then-set"], ["JRN-RACE-001"]),
         (["evb-throws"], ["JRN-EVB-001"]),
-        (["no-410"], ["JRN-GONE-001"]),
+        (["no-410"], ["JRN-GONE-001", "JRN-CLEAN-001"]),   // no journey:ended written at all: its TTL cell fails too
         (["fail-open-409"], ["JRN-FAILCLOSED-001", "JRN-SLOWSTORE-001"]),
         (["ws-location-handlers"], ["JRN-WS-001"]),
         (["no-session-cache"], ["JRN-CACHE-001"]),
@@ -32,7 +32,7 @@ struct IndependentPeerTests {
         (["no-rate-limit"], ["JRN-RATE-001", "JRN-TTL-003", "JRN-RETRY-001"]),
         (["no-speed-check"], ["JRN-SPOOF-001"]),
         // seeds/002: the race, the EventBridge error handling and the missing 410, together.
-        (["check-then-set", "evb-throws", "no-410"], ["JRN-RACE-001", "JRN-EVB-001", "JRN-GONE-001"]),
+        (["check-then-set", "evb-throws", "no-410"], ["JRN-RACE-001", "JRN-EVB-001", "JRN-GONE-001", "JRN-CLEAN-001"]),
     ]
 
     /// The peer deployment: a real Redis, the auditor's proxy in front of it, two peer instances.

@@ -18,7 +18,8 @@ struct StagingLikeTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/staging-like").path
 
-    /// One running `scripts/staging-like`.
+    /// One running deployment script (`scripts/staging-like`, `scripts/node-peer`): it prints a
+    /// ready line, writes DIR/audit.yml and DIR/env, and stops everything on SIGTERM.
     struct Deployment {
         let process: Process
         let directory: String
@@ -35,12 +36,16 @@ struct StagingLikeTests {
         }
 
         static func start(faults: [String] = [], variants: [String] = []) async throws -> Deployment {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("staging-\(UUID().uuidString)").path
+            try await start(script: StagingLikeTests.script, faults.flatMap { ["--fault", $0] } + variants.flatMap { ["--variant", $0] },
+                            ready: "staging-like ready:")
+        }
+
+        static func start(script: String, _ switches: [String], ready: String) async throws -> Deployment {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("deployment-\(UUID().uuidString)").path
             let child: ChildProcess
             do {
-                child = try await TestPython.start(script, ["--auditor", AuditorBinary.path, "--dir", directory]
-                                                       + faults.flatMap { ["--fault", $0] } + variants.flatMap { ["--variant", $0] },
-                                                   readyWhen: ["staging-like ready:"], timeout: 90)
+                child = try await TestPython.start(script, ["--auditor", AuditorBinary.path, "--dir", directory] + switches,
+                                                   readyWhen: [ready], timeout: 90)
             } catch {
                 try? FileManager.default.removeItem(atPath: directory)
                 throw error

@@ -48,6 +48,9 @@ public struct Exchange: Sendable, Equatable, Codable {
     /// What role "invalid" sends: a well-formed bearer no deployment issued (not a secret, so a
     /// reproduction sends the very same one).
     public static let invalidToken = "auditor-invalid-token-0000000000000000"
+    /// The prefix of a session id the auditor made up to ask about a session that does not exist:
+    /// a reproduction keeps it as written (it is no fixture's session).
+    public static let unknownSessionPrefix = "auditor-unknown-"
 
     /// The role whose token was sent ("trainer", "otherStudent", "none", "invalid"); never the token.
     public var credential: String?

@@ -130,7 +130,7 @@ struct ScriptBuilder {
                 if let range = request.range(of: prefix) { ids.append(String(request[range.upperBound...].prefix { $0 != " " })) }
             }
         }
-        return ids.filter { !$0.isEmpty }
+        return ids.filter { !$0.isEmpty && !$0.hasPrefix(Exchange.unknownSessionPrefix) }
     }
 
     /// `location:trainer:{trainerId}:session:{sessionId}` and `location:rate:{trainerId}`.

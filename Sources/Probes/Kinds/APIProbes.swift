@@ -68,7 +68,8 @@ enum RetryAfter {
 /// window (an open choice). The server times a move between its two arrivals, which the auditor
 /// bounds from outside when it sends the second point: at least the time since the first answer
 /// (the slow move's distance uses it), at most the time since the first send plus the first round
-/// trip again for the second (the fast one's; an exchange that turns out slower is inconclusive).
+/// trip again for the second (the fast one's; an exchange that turns out slower and is accepted
+/// is inconclusive).
 /// `margin` (5 %) covers distance formulas (haversine, an ellipsoid, equirectangular: under 1 %
 /// apart at 200 m) and timestamps in milliseconds over 5.5 s.
 struct SpoofProbe: Probe {
@@ -80,6 +81,8 @@ struct SpoofProbe: Probe {
     func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
+        run.unscriptable("each distance is computed from the time the server can have measured in this run; a shell block "
+                         + "replaying it would put the speed elsewhere on the line")
         let wait = spec.number("waitSeconds", default: 5.5)
         let limit = spec.number("limitKmh", default: ContractLimits.maxSpeedKmh), margin = spec.number("margin", default: 0.05)
         async let fast = move(run, kmh: limit * (1 + margin), over: true, wait: wait)
@@ -104,10 +107,13 @@ struct SpoofProbe: Probe {
         let meters = kmh / 3.6 * seconds
         let label = "point \(Int(meters.rounded())) m on: \(Int(kmh.rounded())) km/h over \(Judge.format(seconds)) s"
         let status = try await run.update(label, f, at: origin.north(-meters)).status
+        // Accepted although the exchange took longer than the distance allowed for: the server may
+        // have measured a speed under the limit, so its 201 proves nothing. (A refusal stands: the
+        // slow move on the other journey shows whether the service refuses too much.)
         let took = (clock.now - sent).inSeconds
-        if over, took > seconds {
-            throw ProbeError("the move over the limit took \(Judge.format(took)) s from the first send to the last answer, more than the "
-                             + "\(Judge.format(seconds)) s its distance was computed for: the speed the server measured may be under the limit")
+        if over, status != 400, took > seconds {
+            throw ProbeError("the move over the limit was answered \(status) after \(Judge.format(took)) s from the first send to the last answer, more than "
+                             + "the \(Judge.format(seconds)) s its distance was computed for: the speed the server measured may be under the limit")
         }
         return status
     }
@@ -115,33 +121,47 @@ struct SpoofProbe: Probe {
 
 /// JRN-OWN-001: every identity but the owner, on every call. The start is tried on a session with
 /// no journey (only 403 applies there: with a journey active, 409 would be as right); update,
-/// arrived and stop on a journey the trainer started, updates first and the calls that end it
-/// last (one that wrongly succeeds ends the journey, so what follows differs too). The session's
-/// own student is tried like the strangers: the contract's "who" column gives it live polling
-/// only, and gives live polling to no one else (the trainer included).
+/// arrived and stop on a journey the trainer started. The strangers go first and the session's
+/// own student last, and a call that wrongly ended the journey is followed by a fresh one for
+/// the next call, so every caller's answer to every call is observed, never a 404 left behind by
+/// someone else's success. The session's own student is tried like the strangers: the contract's
+/// "who" column gives it live polling only, and gives live polling to no one else.
 struct OwnershipProbe: Probe {
     let kind = "ownership"
-    static let notTrainer: [Role] = [.student, .otherTrainer, .otherStudent]
-    static let notStudent: [Role] = [.trainer, .otherTrainer, .otherStudent]
+    static let notTrainer: [Role] = [.otherTrainer, .otherStudent, .student]
+    static let notStudent: [Role] = [.otherTrainer, .otherStudent, .trainer]
 
     func plan(_ spec: ProbeSpec) -> [String] {
-        ["POST start-journey ×4 (student, other trainer, other student on one session; trainer on another)",
-         "POST updates ×4, arrived ×3, stop-journey ×3 as the student, other trainer and other student",
-         "GET live ×3 as the trainer, other trainer and other student", "POST stop-journey ×1 (cleanup)"]
+        ["POST start-journey ×4 (other trainer, other student, student on one session; trainer on another)",
+         "POST updates ×4, arrived ×3, stop-journey ×3 as the other trainer, other student and student",
+         "GET live ×3 as the other trainer, other student and trainer", "POST stop-journey ×1 (cleanup)",
+         "when a call wrongly ended the journey: POST start-journey ×1, updates ×1 on a fresh session, at most twice"]
     }
-    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 2 }
+    func fixturesNeeded(_ spec: ProbeSpec) -> Int { 4 }
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let idle = try await run.fixture()
         run.record("startByOthers", try await answers(run, "start", .startJourney, idle, Self.notTrainer))
 
-        let f = try await run.fixture()
-        try await run.startJourney(f)
-        try await run.place("update by the trainer", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
+        var f = try await journey(run)
         run.record("updateByOthers", try await answers(run, "update", .locationUpdate, f, Self.notTrainer, body: ProbeRun.updateBody(f, f.studentHome)))
         run.record("liveByOthers", try await answers(run, "live polling", .liveLocation, f, Self.notStudent))
         run.record("arrivedByOthers", try await answers(run, "arrived", .arrived, f, Self.notTrainer))
+        if try await !active(run, f) { f = try await journey(run) }
         run.record("stopByOthers", try await answers(run, "stop", .stopJourney, f, Self.notTrainer))
+    }
+
+    /// A journey the trainer started, the trainer at the student's door.
+    private func journey(_ run: ProbeRun) async throws -> ProbeFixture {
+        let f = try await run.fixture()
+        try await run.startJourney(f)
+        try await run.place("update by the trainer", f, at: f.studentHome.north(ProbeFixture.atHomeMeters))
+        return f
+    }
+
+    private func active(_ run: ProbeRun, _ f: ProbeFixture) async throws -> Bool {
+        let live = try await run.call("live polling: is the journey still active?", .liveLocation, f, as: .student)
+        return (live.json?["data"] as? [String: Any])?["isActive"] as? Bool == true
     }
 
     /// One call by each of `roles`, as "role: status" in that order.

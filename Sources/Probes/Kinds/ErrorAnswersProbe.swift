@@ -17,7 +17,7 @@ struct ErrorAnswersProbe: Probe {
 
     func run(_ spec: ProbeSpec, _ run: ProbeRun) async throws {
         let f = try await run.fixture()
-        let unknown = "auditor-unknown-\(UUID().uuidString.prefix(8).lowercased())"
+        let unknown = Exchange.unknownSessionPrefix + UUID().uuidString.prefix(8).lowercased()
         run.record("startUnknownSession", .int(try await run.call("start an unknown session", .startJourney, f, as: .trainer, sessionId: unknown).status))
         run.record("liveUnknownSession", .int(try await run.call("live polling of an unknown session", .liveLocation, f, as: .student, sessionId: unknown).status))
         run.record("arrivedWithoutJourney", .int(try await run.call("arrived with no journey active", .arrived, f, as: .trainer).status))
