@@ -6,18 +6,14 @@ import Foundation
 extension JourneyService {
     public func arrived(sessionId: String, authorization: String?) async -> APIResponse {
         await respond {
-            if faults.contains(.endWithoutJourney200), try await activeJourney(sessionId) == nil {
-                _ = try await authenticate(authorization)
-                throw APIError(400, "No location reported yet: cannot confirm arrival")
-            }
+            if try await endsWithoutJourney(sessionId, authorization) { throw APIError(400, "No location reported yet: cannot confirm arrival") }
             let (journey, location) = try await endableJourney(sessionId: sessionId, authorization: authorization)
             if !faults.contains(.noArrivalRadius) {
                 guard let session = try await directory.session(sessionId) else { throw APIError(404, "Session not found") }
                 guard let location else { throw APIError(400, "No location reported yet: cannot confirm arrival") }
                 let meters = location.coordinate.distance(to: session.studentHomeLocation)
-                let radius = arrivalRadiusMeters
-                if meters > radius {
-                    throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit \(Int(radius)) m)")
+                if meters > arrivalRadiusMeters {
+                    throw APIError(400, "Too far from the student's home to arrive: \(Int(meters.rounded())) m (limit \(Int(arrivalRadiusMeters)) m)")
                 }
             }
             let arrivedAt = Timestamp.string(now())
@@ -33,8 +29,7 @@ extension JourneyService {
 
     public func stopJourney(sessionId: String, authorization: String?) async -> APIResponse {
         await respond {
-            if faults.contains(.endWithoutJourney200), try await activeJourney(sessionId) == nil {
-                _ = try await authenticate(authorization)
+            if try await endsWithoutJourney(sessionId, authorization) {
                 return .success(200, "Journey stopped", data: ["sessionId": sessionId, "stoppedAt": Timestamp.string(now())])
             }
             let (journey, _) = try await endableJourney(sessionId: sessionId, authorization: authorization)
@@ -42,6 +37,14 @@ extension JourneyService {
             try await end(journey, reason: "cancelled", at: stoppedAt)
             return .success(200, "Journey stopped", data: ["sessionId": sessionId, "stoppedAt": stoppedAt])
         }
+    }
+
+    /// The fault `end-without-journey-200`: an authenticated caller and no journey active, which
+    /// the faulted calls answer without the contract's 404.
+    private func endsWithoutJourney(_ sessionId: String, _ authorization: String?) async throws -> Bool {
+        guard faults.contains(.endWithoutJourney200), try await activeJourney(sessionId) == nil else { return false }
+        _ = try await authenticate(authorization)
+        return true
     }
 
     /// Authenticate → journey active (404) → ownership (403); also returns the last known location.
